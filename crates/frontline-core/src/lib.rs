@@ -1,0 +1,10 @@
+//! Frontline's pure core: the domain model, the grid, the control estimator and the analyses.
+//!
+//! Nothing in this crate reads files, talks to a database or speaks HTTP: functions take data and
+//! return data (for example `estimate(&observations, &grid, &params, date) -> ControlMap`). The
+//! adapters around it (importers, storage, rendering, server, CLI) live in the other crates.
+
+pub mod model;
+pub mod names;
+
+pub use model::*;
