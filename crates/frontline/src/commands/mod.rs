@@ -1,0 +1,14 @@
+//! One module per command (or family of commands). Each parses nothing itself: it receives its
+//! clap arguments, does the work through the core and the store, and prints or writes results.
+
+pub mod demo;
+pub mod import;
+
+use crate::cli::{Cli, Command};
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Import(args) => import::run(&cli.db, args),
+        Command::Demo(args) => demo::run(&cli.db, args),
+    }
+}
