@@ -9,5 +9,6 @@ pub mod estimate;
 pub mod grid;
 pub mod model;
 pub mod names;
+pub mod validate;
 
 pub use model::*;
