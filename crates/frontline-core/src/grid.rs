@@ -249,12 +249,12 @@ impl Grid {
         &self.0.pieces
     }
 
-    /// The grid cells whose area lies at least half inside `shape` (lon/lat), as indices. Edge
+    /// The grid cells whose (clipped) area lies at least half inside `shape` (lon/lat). Edge
     /// cells of the shape are clipped exactly; the half rule keeps the cells' total area an
     /// unbiased estimate of the shape's area inside the grid. h3o's tiler gives the same cells
     /// by centroid but took over a minute per country-sized polygon here.
     pub fn cells_within(&self, shape: &MultiPolygon<f64>) -> Vec<usize> {
-        use rstar::{AABB, RTree, primitives::Rectangle};
+        use rstar::{primitives::Rectangle, RTree, AABB};
         let shape = shape.orient(Direction::Default);
         let Some(bb) = shape.bounding_rect() else {
             return Vec::new();
@@ -264,7 +264,10 @@ impl Grid {
         for poly in &shape.0 {
             for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
                 for l in ring.lines() {
-                    segs.push(Rectangle::from_corners([l.start.x, l.start.y], [l.end.x, l.end.y]));
+                    segs.push(Rectangle::from_corners(
+                        [l.start.x, l.start.y],
+                        [l.end.x, l.end.y],
+                    ));
                 }
             }
         }
@@ -284,10 +287,14 @@ impl Grid {
                 [c.lon() - kx, c.lat() - radius_deg],
                 [c.lon() + kx, c.lat() + radius_deg],
             );
-            let inside = if segments.locate_in_envelope_intersecting(&env).next().is_some() {
+            let inside = if segments
+                .locate_in_envelope_intersecting(&env)
+                .next()
+                .is_some()
+            {
                 let cell = self.0.cells[i];
                 let covered = tiles.clipped_area_km2(&cell_polygon(cell));
-                covered >= 0.5 * full_cell_area_km2(cell)
+                covered >= 0.5 * self.0.area_km2[i]
             } else {
                 tiles.contains(c.point())
             };
@@ -495,7 +502,13 @@ fn ring_area_km2(ring: Vec<geo::Coord<f64>>) -> f64 {
     if ring.len() < 3 {
         return 0.0;
     }
-    Polygon::new(geo::LineString::from(ring), vec![]).geodesic_area_unsigned() / 1e6
+    // The signed area, made positive: geo's unsigned geodesic area of a clockwise ring is that
+    // of the rest of the globe, and a clipped ring can come out clockwise (holes) or as a
+    // near-zero sliver whose sign is noise.
+    Polygon::new(geo::LineString::from(ring), vec![])
+        .geodesic_area_signed()
+        .abs()
+        / 1e6
 }
 
 /// The mask cut into square tiles, so that each edge cell is clipped against a small piece.

@@ -7,9 +7,9 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use rstar::{RTree, primitives::GeomWithData};
+use rstar::{primitives::GeomWithData, RTree};
 
-use crate::estimate::spatial::{Projection, haversine_km};
+use crate::estimate::spatial::{haversine_km, Projection};
 use crate::estimate::{Params, Prepared};
 use crate::{ActorId, ControlStatus, FeatureType, Footprint, LatLon, Observation, ObservedDate};
 
@@ -36,7 +36,9 @@ pub fn snapshot_towns(obs: &[Observation]) -> Option<(ObservedDate, Vec<usize>)>
             counts.entry(k).or_insert((o.observed, 0)).1 += 1;
         }
     }
-    let (_, &(date, _)) = counts.iter().max_by(|a, b| a.1.1.cmp(&b.1.1).then(a.0.cmp(b.0)))?;
+    let (_, &(date, _)) = counts
+        .iter()
+        .max_by(|a, b| a.1 .1.cmp(&b.1 .1).then(a.0.cmp(b.0)))?;
     let towns = obs
         .iter()
         .enumerate()
@@ -232,7 +234,12 @@ pub enum ValidateError {
 
 /// Hold out `share` of the snapshot's town places (seeded), estimate them from all the other
 /// observations at the snapshot's nominal date, and score the estimator and the baseline.
-pub fn validate(obs: &[Observation], params: &Params, share: f64, seed: u64) -> Result<Report, ValidateError> {
+pub fn validate(
+    obs: &[Observation],
+    params: &Params,
+    share: f64,
+    seed: u64,
+) -> Result<Report, ValidateError> {
     if !(share > 0.0 && share < 1.0) {
         return Err(ValidateError::Share(share));
     }
@@ -293,9 +300,21 @@ mod tests {
         let a = ActorId::new("a").unwrap();
         let b = ActorId::new("b").unwrap();
         let truths = vec![
-            Truth { location: p, actor: a.clone(), alt: Some(b.clone()) },
-            Truth { location: p, actor: a.clone(), alt: None },
-            Truth { location: p, actor: b.clone(), alt: None },
+            Truth {
+                location: p,
+                actor: a.clone(),
+                alt: Some(b.clone()),
+            },
+            Truth {
+                location: p,
+                actor: a.clone(),
+                alt: None,
+            },
+            Truth {
+                location: p,
+                actor: b.clone(),
+                alt: None,
+            },
         ];
         let acc = score(&truths, &[Some(b.clone()), Some(b.clone()), None]);
         assert_eq!((acc.total, acc.correct), (3, 1));
@@ -310,7 +329,11 @@ mod tests {
         let a = ActorId::new("a").unwrap();
         let b = ActorId::new("b").unwrap();
         let pt = |lon: f64| LatLon::new(35.0, lon).unwrap();
-        let train = vec![(pt(40.0), a.clone()), (pt(40.02), b.clone()), (pt(40.03), b.clone())];
+        let train = vec![
+            (pt(40.0), a.clone()),
+            (pt(40.02), b.clone()),
+            (pt(40.03), b.clone()),
+        ];
         let q = [pt(40.001)];
         assert_eq!(knn_vote(&train, &q, 1)[0], Some(a));
         assert_eq!(knn_vote(&train, &q, 3)[0], Some(b));
