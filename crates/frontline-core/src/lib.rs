@@ -10,5 +10,6 @@ pub mod geometry;
 pub mod grid;
 pub mod model;
 pub mod names;
+pub mod validate;
 
 pub use model::*;
