@@ -6,5 +6,6 @@
 
 pub mod model;
 pub mod names;
+pub mod render;
 
 pub use model::*;

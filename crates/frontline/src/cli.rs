@@ -13,7 +13,12 @@ use crate::commands;
 #[command(name = "frontline", version, propagate_version = true)]
 pub struct Cli {
     /// The SQLite database file (created and migrated automatically).
-    #[arg(long, global = true, env = "FRONTLINE_DB", default_value = "frontline.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "FRONTLINE_DB",
+        default_value = "frontline.db"
+    )]
     pub db: PathBuf,
 
     /// More log output on stderr (-v info, -vv debug); FRONTLINE_LOG overrides.
@@ -30,4 +35,10 @@ pub enum Command {
     Import(commands::import::ImportArgs),
     /// Create a fresh database from the bundled real data and show what Frontline does with it.
     Demo(commands::demo::DemoArgs),
+    /// Draw a publication map (PNG or SVG): one date, the pair of dates, or the change between them.
+    Map(commands::map::MapArgs),
+    /// Animated GIF of control between two dates, with an area counter.
+    Timelapse(commands::timelapse::TimelapseArgs),
+    /// Charts: km² per actor over time.
+    Chart(commands::chart::ChartArgs),
 }

@@ -1,6 +1,7 @@
 //! The `frontline` binary: parses the command line, opens the store and hands each command to
 //! its module under `commands/`. Errors are reported here with their chain of causes.
 
+mod basemap;
 mod cli;
 mod commands;
 
@@ -28,7 +29,8 @@ fn init_tracing(verbose: u8) {
         1 => "info",
         _ => "debug",
     };
-    let filter = EnvFilter::try_from_env("FRONTLINE_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    let filter =
+        EnvFilter::try_from_env("FRONTLINE_LOG").unwrap_or_else(|_| EnvFilter::new(default));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
