@@ -5,6 +5,9 @@
 //! adapters around it (importers, storage, rendering, server, CLI) live in the other crates.
 
 pub mod analysis;
+pub mod control_map;
+pub mod estimate;
+pub mod grid;
 pub mod model;
 pub mod names;
 
