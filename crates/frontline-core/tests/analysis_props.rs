@@ -1,10 +1,10 @@
 //! Property tests of the analyses: shares of an area sum to 100 %, an enclave's perimeter
 //! shares sum to 100 % and its cells partition the actor's territory.
 
-use frontline_core::ActorId;
-use frontline_core::analysis::enclave::{EnclaveParams, enclaves};
+use frontline_core::analysis::enclave::{enclaves, EnclaveParams};
 use frontline_core::analysis::share::share;
 use frontline_core::analysis::{CellControl, Territory};
+use frontline_core::ActorId;
 use geo::{LineString, MultiPolygon, Polygon};
 use h3o::{LatLng, Resolution};
 use proptest::prelude::*;
@@ -13,17 +13,23 @@ const ACTORS: [&str; 4] = ["islamic-state", "syrian-government", "sdf", "hts"];
 
 /// A random patchwork of actors (and unassessed cells) over a disk of cells near Deir ez-Zor.
 fn territory(labels: &[u8]) -> Territory {
-    let centre = LatLng::new(35.33, 40.14).unwrap().to_cell(Resolution::Seven);
+    let centre = LatLng::new(35.33, 40.14)
+        .unwrap()
+        .to_cell(Resolution::Seven);
     let disk: Vec<_> = centre.grid_disk::<Vec<_>>(6);
-    let cells = disk.into_iter().zip(labels.iter().cycle()).map(|(cell, &l)| {
-        let actor = ACTORS.get(l as usize).map(|a| ActorId::new(a).unwrap());
-        CellControl {
-            cell,
-            area_km2: cell.area_km2(),
-            status: actor.as_ref().map(|_| frontline_core::ControlStatus::Held),
-            actor,
-        }
-    });
+    let cells = disk
+        .into_iter()
+        .zip(labels.iter().cycle())
+        .map(|(cell, &l)| {
+            let actor = ACTORS.get(l as usize).map(|a| ActorId::new(a).unwrap());
+            CellControl {
+                cell,
+                area_km2: cell.area_km2(),
+                status: actor.as_ref().map(|_| frontline_core::ControlStatus::Held),
+                actor2: None,
+                actor,
+            }
+        });
     Territory::new(cells).unwrap()
 }
 

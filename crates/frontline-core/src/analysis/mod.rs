@@ -52,6 +52,19 @@ pub struct CellControl {
     pub actor: Option<ActorId>,
     /// Status of the cell (held, contested, besieged…); `None` when unassessed.
     pub status: Option<ControlStatus>,
+    /// The other party of a shared, contested or besieged cell, if known.
+    pub actor2: Option<ActorId>,
+}
+
+impl CellControl {
+    /// How the cell's area divides between holders, as the engine counts it: a shared cell half
+    /// to each party, any other cell whole to its actor (`None` = unassessed).
+    pub fn split(&self) -> [(Option<&ActorId>, f64); 2] {
+        match (&self.actor, &self.actor2, self.status) {
+            (Some(a), Some(b), Some(ControlStatus::Shared)) => [(Some(a), 0.5), (Some(b), 0.5)],
+            (a, _, _) => [(a.as_ref(), 1.0), (None, 0.0)],
+        }
+    }
 }
 
 /// Who holds each cell of a region on one date: the part of the engine's control map that the
@@ -63,6 +76,22 @@ pub struct Territory {
 }
 
 impl Territory {
+    /// The analyses' view of an estimate: each grid cell with its clipped area, actor and status.
+    pub fn from_control_map(map: &crate::control_map::ControlMap) -> Self {
+        let grid = map.grid();
+        let cells = map.cells().iter().enumerate().map(|(i, s)| {
+            let actor = map.actor(s.actor).cloned();
+            CellControl {
+                cell: grid.cell(i),
+                area_km2: grid.area_km2(i),
+                status: actor.as_ref().map(|_| s.status),
+                actor2: map.actor(s.actor2).cloned(),
+                actor,
+            }
+        });
+        Self::new(cells).expect("a grid has one resolution")
+    }
+
     /// Build from cells of one H3 resolution (a repeated cell keeps its last entry).
     pub fn new(cells: impl IntoIterator<Item = CellControl>) -> Result<Self, AnalysisError> {
         let mut out: Vec<CellControl> = Vec::new();
@@ -116,8 +145,10 @@ impl Territory {
     pub fn area_by_actor(&self) -> std::collections::BTreeMap<ActorId, f64> {
         let mut m = std::collections::BTreeMap::new();
         for c in &self.cells {
-            if let Some(a) = &c.actor {
-                *m.entry(a.clone()).or_insert(0.0) += c.area_km2;
+            for (a, share) in c.split() {
+                if let Some(a) = a.filter(|_| share > 0.0) {
+                    *m.entry(a.clone()).or_insert(0.0) += share * c.area_km2;
+                }
             }
         }
         m
@@ -151,6 +182,7 @@ pub(crate) mod testutil {
             area_km2: crate::analysis::share::geodesic_km2(&cell.into()),
             actor: who.map(actor),
             status: who.map(|_| ControlStatus::Held),
+            actor2: None,
         }
     }
 

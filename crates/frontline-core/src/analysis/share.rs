@@ -121,8 +121,12 @@ pub fn share(
                 continue;
             }
             cells += 1;
-            let holder = c.actor.clone().map_or(Holder::Unassessed, Holder::Actor);
-            *by.entry(holder).or_insert(0.0) += piece;
+            for (a, part) in c.split() {
+                if part > 0.0 {
+                    let holder = a.cloned().map_or(Holder::Unassessed, Holder::Actor);
+                    *by.entry(holder).or_insert(0.0) += part * piece;
+                }
+            }
         }
     }
     let inside: f64 = by.values().sum();
