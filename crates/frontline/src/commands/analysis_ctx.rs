@@ -169,19 +169,25 @@ fn to_multipolygon(g: geojson::Geometry) -> anyhow::Result<MultiPolygon<f64>> {
     }
 }
 
-/// The settlement (one per deduplicated group) best matching `name`: most populous first.
-pub fn find_city<'p>(settlements: &[&'p Place], name: &str) -> Option<&'p Place> {
+/// The place named `name` (or with it as an alternate name), from the settlement with the most
+/// people: its own name and point, and the settlement's population (the gazetteer deduplicated,
+/// so the two GeoNames Mosuls give one city of the larger figure).
+pub fn find_city(places: &[Place], name: &str) -> Option<(Place, Option<u64>)> {
     let n = frontline_core::names::normalize(name);
-    settlements
-        .iter()
-        .copied()
-        .filter(|p| {
-            frontline_core::names::normalize(&p.name) == n
-                || p.alternate_names
-                    .iter()
-                    .any(|a| frontline_core::names::normalize(a) == n)
+    let matches = |p: &Place| {
+        frontline_core::names::normalize(&p.name) == n
+            || p.alternate_names
+                .iter()
+                .any(|a| frontline_core::names::normalize(a) == n)
+    };
+    frontline_store::places::settlements(places)
+        .into_iter()
+        .filter_map(|s| {
+            let hit = s.members.iter().copied().find(|&i| matches(&places[i]))?;
+            let pop = places[s.canonical].population.as_ref().map(|p| p.count);
+            Some((places[hit].clone(), pop))
         })
-        .max_by_key(|p| p.population.as_ref().map_or(0, |x| x.count))
+        .max_by_key(|(_, pop)| pop.unwrap_or(0))
 }
 
 /// Resolve `--aoi`: a GeoJSON file, an area of interest in the store (code or name), or a city
@@ -230,8 +236,7 @@ pub fn resolve_aoi(
         });
     }
     let places = store.places().context("reading the gazetteer")?;
-    let settlements = frontline_store::places::canonical_places(&places);
-    let Some(city) = find_city(&settlements, aoi) else {
+    let Some((city, people)) = find_city(&places, aoi) else {
         bail!("{aoi:?} is neither a GeoJSON file, an area of interest in the store, nor a place of the gazetteer");
     };
     let (urban, path) = urban_areas(urban_file)?;
@@ -240,12 +245,7 @@ pub fn resolve_aoi(
         geometry,
         km2,
         method,
-    } = city_area(
-        &city.name,
-        city.point,
-        city.population.as_ref().map(|p| p.count),
-        &urban,
-    );
+    } = city_area(&city.name, city.point, people, &urban);
     let from = path.map_or("no urban-area file found".to_owned(), |p| {
         p.display().to_string()
     });
