@@ -5,11 +5,13 @@
 //! adapters around it (importers, storage, rendering, server, CLI) live in the other crates.
 
 pub mod control_map;
+pub mod diff;
 pub mod estimate;
 pub mod geometry;
 pub mod grid;
 pub mod model;
 pub mod names;
+pub mod population;
 pub mod validate;
 
 pub use model::*;
