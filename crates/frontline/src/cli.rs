@@ -55,4 +55,18 @@ pub enum Command {
     Watch(commands::watch::WatchArgs),
     /// One line per analysis on the current database (what `frontline demo` prints).
     Analyses,
+    /// Per-actor control polygons on a date (GeoJSON, CSV or GeoPackage).
+    Control(commands::control::ControlArgs),
+    /// Km² and share per actor on a date (and per country with --by country).
+    Area(commands::control::AreaArgs),
+    /// Km² gained and lost per actor between two dates.
+    Diff(commands::control::DiffArgs),
+    /// The observations that decided who holds a point on a date.
+    Explain(commands::control::ExplainArgs),
+    /// Who holds each point of a CSV (id,lat,lon) on a date.
+    Whois(commands::control::WhoisArgs),
+    /// People per actor on a date, from the gazetteer (deduplicated).
+    Population(commands::control::PopulationArgs),
+    /// Hold out snapshot towns, estimate them from the rest, compare with the k-nearest baseline.
+    Validate(commands::control::ValidateArgs),
 }

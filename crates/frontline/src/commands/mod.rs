@@ -4,8 +4,10 @@
 pub mod analyses_demo;
 pub mod analysis_ctx;
 pub mod chart;
+pub mod control;
 pub mod demo;
 pub mod events;
+pub mod gpkg;
 pub mod hotspots;
 pub mod import;
 pub mod map;
@@ -38,5 +40,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Control(args) => control::run_control(&cli.db, args),
+        Command::Area(args) => control::run_area(&cli.db, args),
+        Command::Diff(args) => control::run_diff(&cli.db, args),
+        Command::Explain(args) => control::run_explain(&cli.db, args),
+        Command::Whois(args) => control::run_whois(&cli.db, args),
+        Command::Population(args) => control::run_population(&cli.db, args),
+        Command::Validate(args) => control::run_validate(&cli.db, args),
     }
 }
