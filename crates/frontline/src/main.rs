@@ -4,6 +4,7 @@
 mod basemap;
 mod cli;
 mod commands;
+mod import;
 
 use clap::Parser;
 
