@@ -4,12 +4,14 @@
 //! return data (for example `estimate(&observations, &grid, &params, date) -> ControlMap`). The
 //! adapters around it (importers, storage, rendering, server, CLI) live in the other crates.
 
+pub mod analysis;
 pub mod control_map;
 pub mod estimate;
 pub mod geometry;
 pub mod grid;
 pub mod model;
 pub mod names;
+pub mod validate;
 pub mod render;
 
 pub use model::*;

@@ -23,6 +23,7 @@ mod error;
 mod migrate;
 pub mod places;
 mod types;
+pub mod watch;
 
 pub use error::StoreError;
 pub use migrate::SCHEMA_VERSION;

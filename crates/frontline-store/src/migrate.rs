@@ -7,11 +7,15 @@ use rusqlite::Connection;
 use crate::StoreError;
 
 /// (version, name, SQL). Append new migrations; never edit an applied one.
-const MIGRATIONS: &[(u32, &str, &str)] =
-    &[(1, "initial", include_str!("../migrations/001_initial.sql"))];
+/// Versions need not be contiguous: the analyses' `100_watch.sql` sits apart from the store's
+/// own sequence so that the two never collide, and every migration not yet recorded is applied.
+const MIGRATIONS: &[(u32, &str, &str)] = &[
+    (1, "initial", include_str!("../migrations/001_initial.sql")),
+    (100, "watch", include_str!("../migrations/100_watch.sql")),
+];
 
-/// The schema version this program writes.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The schema version this program writes (the highest migration it knows).
+pub const SCHEMA_VERSION: u32 = 100;
 
 /// Bring the database up to [`SCHEMA_VERSION`].
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
@@ -33,7 +37,16 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
             known: SCHEMA_VERSION,
         });
     }
-    for &(version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+    let applied: std::collections::HashSet<u32> = conn
+        .prepare("SELECT version FROM schema_migrations")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut pending: Vec<_> = MIGRATIONS
+        .iter()
+        .filter(|m| !applied.contains(&m.0))
+        .collect();
+    pending.sort_by_key(|m| m.0);
+    for &&(version, name, sql) in &pending {
         let fail = |source| StoreError::Migration {
             version,
             name,

@@ -41,4 +41,18 @@ pub enum Command {
     Timelapse(commands::timelapse::TimelapseArgs),
     /// Charts: km² per actor over time.
     Chart(commands::chart::ChartArgs),
+    /// Km² and % of an area of interest held by each actor (on a date or over time).
+    Share(commands::share::ShareArgs),
+    /// Enclaves and sieges: connected areas of one actor and who holds their perimeter.
+    Sieges(commands::sieges::SiegesArgs),
+    /// Query events by date, area, actor and type as CSV or GeoJSON (duplicates shown).
+    Events(commands::events::EventsArgs),
+    /// Zones where events in a window exceed their own baseline (Poisson test).
+    Hotspots(commands::hotspots::HotspotsArgs),
+    /// An actor's events, spread and territory per step.
+    Trend(commands::trend::TrendArgs),
+    /// Alerts on areas of interest: control changes and activity spikes.
+    Watch(commands::watch::WatchArgs),
+    /// One line per analysis on the current database (what `frontline demo` prints).
+    Analyses,
 }

@@ -1,12 +1,20 @@
 //! One module per command (or family of commands). Each parses nothing itself: it receives its
 //! clap arguments, does the work through the core and the store, and prints or writes results.
 
+pub mod analyses_demo;
+pub mod analysis_ctx;
 pub mod chart;
 pub mod demo;
+pub mod events;
+pub mod hotspots;
 pub mod import;
 pub mod map;
 pub mod series;
+pub mod share;
+pub mod sieges;
 pub mod timelapse;
+pub mod trend;
+pub mod watch;
 
 use crate::cli::{Cli, Command};
 
@@ -14,8 +22,21 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Import(args) => import::run(&cli.db, args),
         Command::Demo(args) => demo::run(&cli.db, args),
-        Command::Map(args) => map::run(args),
+        Command::Map(args) => map::run(&cli.db, args),
         Command::Timelapse(args) => timelapse::run(args),
         Command::Chart(args) => chart::run(args),
+        Command::Share(args) => share::run(&cli.db, args),
+        Command::Sieges(args) => sieges::run(&cli.db, args),
+        Command::Events(args) => events::run(&cli.db, args),
+        Command::Hotspots(args) => hotspots::run(&cli.db, args),
+        Command::Trend(args) => trend::run(&cli.db, args),
+        Command::Watch(args) => watch::run(&cli.db, args),
+        Command::Analyses => {
+            let mut store = analysis_ctx::open(&cli.db)?;
+            for line in analyses_demo::demo_lines(&mut store)? {
+                println!("{line}");
+            }
+            Ok(())
+        }
     }
 }
