@@ -355,8 +355,21 @@ fn read_text(path: &Path) -> anyhow::Result<String> {
 }
 
 fn geodesic_km2(mp: &MultiPolygon<f64>) -> f64 {
-    mp.orient(geo::orient::Direction::Default)
-        .geodesic_area_unsigned()
+    // Per polygon: a ring wound the wrong way after a boolean operation measures the rest of the
+    // globe; an area above half the Earth's is that complement, so take it back.
+    const EARTH_M2: f64 = 510_065_621_724_088.0;
+    mp.0.iter()
+        .map(|p| {
+            let a = p
+                .orient(geo::orient::Direction::Default)
+                .geodesic_area_unsigned();
+            if a > EARTH_M2 / 2.0 {
+                EARTH_M2 - a
+            } else {
+                a
+            }
+        })
+        .sum::<f64>()
         / 1e6
 }
 
