@@ -35,7 +35,7 @@ pub mod palette {
 }
 
 /// How much white is mixed into an actor's colour for low-confidence or stale areas.
-pub const LOW_CONFIDENCE_LIGHTEN: f32 = 0.55;
+pub const LOW_CONFIDENCE_LIGHTEN: f32 = 0.4;
 /// The pale background under contested/besieged hatching and under "held on both dates".
 pub const PALE_LIGHTEN: f32 = 0.78;
 
@@ -316,10 +316,10 @@ fn draw_panel(
             for l in layers {
                 let pale = l.colour.lighten(PALE_LIGHTEN);
                 scene.fill(polygons_path(&proj, &l.held, &vis), l.colour);
-                scene.fill(
-                    polygons_path(&proj, &l.low_confidence, &vis),
-                    l.colour.lighten(LOW_CONFIDENCE_LIGHTEN),
-                );
+                // Lightened, and outlined in the full colour so that the actor stays recognisable.
+                let low = polygons_path(&proj, &l.low_confidence, &vis);
+                scene.fill(low.clone(), l.colour.lighten(LOW_CONFIDENCE_LIGHTEN));
+                scene.stroke(low, l.colour, 0.6);
                 for (mp, cross) in [(&l.contested, false), (&l.besieged, true)] {
                     let p = polygons_path(&proj, mp, &vis);
                     if p.is_empty() {

@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
+use chrono::{DateTime, NaiveDate, Utc};
 use frontline_core::render::{
     self, map_scene, ActorLayer, ChangeLayer, Counter, Fonts, Format, GeoBox, MapSpec, Panel,
     PanelContent, Rgba,
@@ -18,10 +19,23 @@ use crate::basemap;
 
 #[derive(Debug, clap::Args)]
 pub struct MapArgs {
+    /// Date of the map, estimated from the observations in the database; twice for the pair of
+    /// maps (or, with --diff, the change between the two dates).
+    #[arg(long = "date", conflicts_with = "layers")]
+    pub dates: Vec<NaiveDate>,
+    /// Use only what had been recorded by then (YYYY-MM-DD or RFC 3339), with --date.
+    #[arg(long, value_parser = crate::commands::analysis_ctx::parse_known_on)]
+    pub known_on: Option<DateTime<Utc>>,
+    /// Countries (ISO3 codes of stored areas) forming the estimated region, with --date.
+    #[arg(long, default_value = "SYR,IRQ", value_delimiter = ',')]
+    pub estimate_region: Vec<String>,
+    /// H3 resolution of the estimate, with --date.
+    #[arg(long, default_value_t = 7)]
+    pub resolution: u8,
     /// GeoJSON of per-actor polygons for a panel (properties: `actor` id; optional `status`
-    /// held|contested|besieged|stale, `confidence` 0–1, `area_km2`). Give two for the pair of maps.
-    /// `.gz` files are read transparently.
-    #[arg(long = "layers", value_name = "FILE", required = true, num_args = 1)]
+    /// held|contested|besieged|stale, `confidence` 0–1, `area_km2`), instead of --date. Give two
+    /// for the pair of maps. `.gz` files are read transparently.
+    #[arg(long = "layers", value_name = "FILE")]
     pub layers: Vec<PathBuf>,
     /// Caption of each panel (its date), in the order of --layers.
     #[arg(long = "caption")]
@@ -173,18 +187,38 @@ pub fn format_of(out: &Path) -> anyhow::Result<Format> {
     }
 }
 
-pub fn run(args: MapArgs) -> anyhow::Result<()> {
+pub fn run(db: &Path, args: MapArgs) -> anyhow::Result<()> {
     let format = format_of(&args.out)?;
-    if args.layers.len() > 2 {
-        bail!("--layers: one file for a map, two for the pair or the change map");
+    let sources = args.layers.len() + args.dates.len();
+    if sources == 0 || sources > 2 {
+        bail!("give one or two --date (or --layers FILE): one map, or the pair / the change map");
     }
-    if args.diff && args.layers.len() != 2 {
-        bail!("--diff needs two --layers files (before and after)");
+    if args.diff && sources != 2 {
+        bail!("--diff needs two dates (or two --layers files): before and after");
     }
     let region = args.look.region()?;
     let mut panels_layers = Vec::new();
-    for path in &args.layers {
-        panels_layers.push(read_layers(path, args.actor.as_deref())?);
+    let mut captions = args.captions.clone();
+    if args.dates.is_empty() {
+        for path in &args.layers {
+            panels_layers.push(read_layers(path, args.actor.as_deref())?);
+        }
+    } else {
+        let engine = Engine::load(db, args.known_on, &args.estimate_region, args.resolution)?;
+        for (i, d) in args.dates.iter().enumerate() {
+            panels_layers.push(engine.layers_on(*d)?);
+            if captions.len() <= i {
+                captions.push(crate::commands::timelapse::long_date(*d));
+            }
+        }
+    }
+    let mut args = MapArgs { captions, ..args };
+    if !args.dates.is_empty() && args.look.credit.is_none() {
+        args.look.credit = Some(
+            "Control: Frontline's estimate from the stored observations (Wikipedia detailed-map \
+             modules, CC BY-SA; dated control changes with their sources)."
+                .to_owned(),
+        );
     }
     let caption = |i: usize| {
         args.captions.get(i).cloned().unwrap_or_else(|| {
@@ -231,6 +265,42 @@ pub fn run(args: MapArgs) -> anyhow::Result<()> {
     };
     let base = args.look.basemap(&region)?;
     write_map(&spec, &base, format, args.look.scale, &args.out)
+}
+
+/// The control engine over the stored observations, with the actors' names and colours.
+pub struct Engine {
+    estimator: crate::commands::analysis_ctx::Estimator,
+    actors: Vec<frontline_core::Actor>,
+}
+
+impl Engine {
+    pub fn load(
+        db: &Path,
+        known_on: Option<DateTime<Utc>>,
+        region: &[String],
+        resolution: u8,
+    ) -> anyhow::Result<Self> {
+        use crate::commands::analysis_ctx::{open, Estimator, MapOpts};
+        let store = open(db)?;
+        let opts = MapOpts {
+            known_on,
+            region: region.to_vec(),
+            resolution,
+        };
+        let estimator = Estimator::load(&store, &opts)?;
+        let actors = store.actors().context("reading actors")?;
+        Ok(Self { estimator, actors })
+    }
+
+    /// Per-actor layers of the estimate for `date`.
+    pub fn layers_on(&self, date: NaiveDate) -> anyhow::Result<Vec<ActorLayer>> {
+        let map = self
+            .estimator
+            .prepared()
+            .on(date)
+            .estimate(&self.estimator.grid);
+        Ok(render::layers_from_map(&map, &self.actors)?)
+    }
 }
 
 /// Renders and writes one map image.
@@ -285,8 +355,21 @@ fn read_text(path: &Path) -> anyhow::Result<String> {
 }
 
 fn geodesic_km2(mp: &MultiPolygon<f64>) -> f64 {
-    mp.orient(geo::orient::Direction::Default)
-        .geodesic_area_unsigned()
+    // Per polygon: a ring wound the wrong way after a boolean operation measures the rest of the
+    // globe; an area above half the Earth's is that complement, so take it back.
+    const EARTH_M2: f64 = 510_065_621_724_088.0;
+    mp.0.iter()
+        .map(|p| {
+            let a = p
+                .orient(geo::orient::Direction::Default)
+                .geodesic_area_unsigned();
+            if a > EARTH_M2 / 2.0 {
+                EARTH_M2 - a
+            } else {
+                a
+            }
+        })
+        .sum::<f64>()
         / 1e6
 }
 

@@ -24,7 +24,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Import(args) => import::run(&cli.db, args),
         Command::Demo(args) => demo::run(&cli.db, args),
-        Command::Map(args) => map::run(args),
+        Command::Map(args) => map::run(&cli.db, args),
         Command::Timelapse(args) => timelapse::run(args),
         Command::Chart(args) => chart::run(args),
         Command::Share(args) => share::run(&cli.db, args),

@@ -1,0 +1,51 @@
+//! The glue from the engine's [`ControlMap`] to the renderer's plain [`ActorLayer`]s: dissolve
+//! the cells into per-actor, per-status polygons (clipped to the region), split off the
+//! low-confidence cells, and take each actor's km² from the map's area table (where a shared
+//! cell counts half to each party), so the legend prints the same figures as `frontline area`.
+
+use crate::control_map::{ControlMap, DissolveOptions, MapError};
+use crate::{Actor, ControlStatus};
+
+use super::map::ActorLayer;
+use super::scene::Rgba;
+
+/// Cells with a confidence below this are drawn lightened ("low confidence or stale").
+pub const LOW_CONFIDENCE_BELOW: f32 = 0.5;
+
+/// One layer per actor holding ground on the map, largest first. Names and colours come from
+/// `actors` (an actor missing there is drawn grey under its id). Shared cells are drawn hatched
+/// with the contested ones.
+pub fn layers_from_map(map: &ControlMap, actors: &[Actor]) -> Result<Vec<ActorLayer>, MapError> {
+    let features = map.dissolve(&DissolveOptions {
+        actor: None,
+        clip: true,
+        low_confidence_below: Some(LOW_CONFIDENCE_BELOW),
+    })?;
+    let areas = map.areas();
+    let mut layers: Vec<ActorLayer> = Vec::new();
+    for row in &areas.rows {
+        let Some(id) = &row.actor else { continue };
+        let (name, colour) = match actors.iter().find(|a| &a.id == id) {
+            Some(a) => (a.name.clone(), Rgba::from(a.colour)),
+            None => (id.to_string(), Rgba::rgb(120, 120, 120)),
+        };
+        let mut layer = ActorLayer::held(
+            id.as_str(),
+            &name,
+            colour,
+            row.area_km2,
+            geo::MultiPolygon(vec![]),
+        );
+        for f in features.iter().filter(|f| &f.actor == id) {
+            let target = match (f.status, f.low_confidence) {
+                (ControlStatus::Besieged, _) => &mut layer.besieged,
+                (ControlStatus::Contested | ControlStatus::Shared, _) => &mut layer.contested,
+                (ControlStatus::Held, true) => &mut layer.low_confidence,
+                (ControlStatus::Held, false) => &mut layer.held,
+            };
+            target.0.extend(f.geometry.0.iter().cloned());
+        }
+        layers.push(layer);
+    }
+    Ok(layers)
+}
