@@ -11,7 +11,7 @@ pub mod geometry;
 pub mod grid;
 pub mod model;
 pub mod names;
-pub mod validate;
 pub mod render;
+pub mod validate;
 
 pub use model::*;
