@@ -13,7 +13,7 @@ pub mod grid;
 pub mod model;
 pub mod names;
 pub mod population;
-pub mod validate;
 pub mod render;
+pub mod validate;
 
 pub use model::*;
