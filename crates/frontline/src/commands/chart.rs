@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use frontline_core::render::{self, chart_scene, AreaChart, Fonts, Series};
 
 use super::map::{actor_style, format_of};
-use super::series::{dates, DatedFiles, Step};
+use super::series::{dates, LayerSource, Step};
 use super::timelapse::{long_date, progress};
 
 #[derive(Debug, clap::Args)]
@@ -25,9 +25,10 @@ pub enum ChartKind {
 
 #[derive(Debug, clap::Args)]
 pub struct AreaArgs {
-    /// Folder of dated per-actor GeoJSON files (`*_YYYYMMDD.geojson[.gz]`).
+    /// Folder of dated per-actor GeoJSON files (`*_YYYYMMDD.geojson[.gz]`); without it, the
+    /// control engine's estimate over the database (Syria + Iraq) is drawn.
     #[arg(long, value_name = "DIR")]
-    pub layers_dir: PathBuf,
+    pub layers_dir: Option<PathBuf>,
     #[arg(long)]
     pub from: NaiveDate,
     #[arg(long)]
@@ -56,10 +57,10 @@ pub struct AreaArgs {
     pub out: PathBuf,
 }
 
-pub fn run(args: ChartArgs) -> anyhow::Result<()> {
+pub fn run(db: &std::path::Path, args: ChartArgs) -> anyhow::Result<()> {
     let ChartKind::Area(args) = args.chart;
     let format = format_of(&args.out)?;
-    let source = DatedFiles::open(&args.layers_dir, args.actors.first().cloned())?;
+    let source = LayerSource::open(db, args.layers_dir.as_deref(), args.actors.first().cloned())?;
     let steps = dates(args.from, args.to, args.step)?;
     let mut series: Vec<(String, Series)> = Vec::new();
     let bar = progress(steps.len() as u64);

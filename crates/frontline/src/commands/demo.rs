@@ -11,8 +11,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use crate::cli::Cli;
 use crate::commands::control;
 use crate::import::{import_path, ImportKind, ImportOptions, RejectMode};
+use clap::Parser;
 
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
@@ -130,6 +132,95 @@ pub fn run(db: &Path, args: DemoArgs) -> anyhow::Result<()> {
     println!("{}", store.counts()?);
 
     control_section(&store, &args.out)?;
+    drop(store);
+    pictures_section(db, &args.out)?;
+    analyses_section(db)?;
+    println!(
+        "\nDone in {:.1} s. Everything above can be reproduced command by command: see README.md.",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// The seed article's pair of maps, the change map, the area chart and a time-lapse, made by the
+/// same commands a user runs.
+fn pictures_section(db: &Path, out: &Path) -> anyhow::Result<()> {
+    println!("\nMaps and charts (in {}):", out.display());
+    let o = |name: &str| out.join(name).display().to_string();
+    let runs: [Vec<String>; 4] = [
+        vec![
+            "map".into(),
+            "--date".into(),
+            "2016-02-01".into(),
+            "--date".into(),
+            "2017-06-05".into(),
+            "--out".into(),
+            o("islamic-state-2016-02-01-and-2017-06-05.png"),
+        ],
+        vec![
+            "map".into(),
+            "--diff".into(),
+            "--date".into(),
+            "2016-02-01".into(),
+            "--date".into(),
+            "2017-06-05".into(),
+            "--out".into(),
+            o("change-2016-02-01-to-2017-06-05.png"),
+        ],
+        vec![
+            "chart".into(),
+            "area".into(),
+            "--from".into(),
+            "2016-02-01".into(),
+            "--to".into(),
+            "2017-07-20".into(),
+            "--step".into(),
+            "1m".into(),
+            "--mark".into(),
+            "2016-02-01".into(),
+            "--mark".into(),
+            "2017-06-05".into(),
+            "--title".into(),
+            "Area held in Syria and Iraq".into(),
+            "--credit".into(),
+            "Frontline's estimate from the Wikipedia detailed-map modules (CC BY-SA) and dated control changes".into(),
+            "--out".into(),
+            o("area-chart.svg"),
+        ],
+        vec![
+            "timelapse".into(),
+            "--from".into(),
+            "2016-02-01".into(),
+            "--to".into(),
+            "2017-07-01".into(),
+            "--step".into(),
+            "1m".into(),
+            "--out".into(),
+            o("timelapse-islamic-state.gif"),
+        ],
+    ];
+    for argv in runs {
+        let cli = Cli::try_parse_from(
+            [
+                "frontline".to_owned(),
+                "--db".to_owned(),
+                db.display().to_string(),
+            ]
+            .into_iter()
+            .chain(argv),
+        )?;
+        super::run(cli)?;
+    }
+    Ok(())
+}
+
+/// One line per kind of analysis.
+fn analyses_section(db: &Path) -> anyhow::Result<()> {
+    println!("\nAnalyses:");
+    let mut store = Store::open(db).with_context(|| format!("opening {}", db.display()))?;
+    for line in super::analyses_demo::demo_lines(&mut store)? {
+        println!("  {line}");
+    }
     Ok(())
 }
 

@@ -1,5 +1,5 @@
-//! Dated control layers for the commands that draw a series (time-lapse, area chart): a folder
-//! of per-day GeoJSON files whose names end in `_YYYYMMDD.geojson[.gz]` (as the DeepStateMap
+//! Dated control layers for the commands that draw a series (time-lapse, area chart): the
+//! control engine over the database, or a folder of per-day GeoJSON files whose names end in `_YYYYMMDD.geojson[.gz]` (as the DeepStateMap
 //! archive is laid out). For each requested date the latest file on or before it is used, and
 //! the date of that file is reported: missing days are never interpolated.
 
@@ -56,6 +56,38 @@ pub fn dates(from: NaiveDate, to: NaiveDate, step: Step) -> anyhow::Result<Vec<N
         }
     }
     Ok(out)
+}
+
+/// Where a series' layers come from.
+pub enum LayerSource {
+    /// The control engine's estimate for each date.
+    Engine(Box<super::map::Engine>),
+    /// A folder of dated files (the latest on or before each date).
+    Files(DatedFiles),
+}
+
+impl LayerSource {
+    /// The folder if one is given, else the engine over `db` (Syria + Iraq at resolution 7).
+    pub fn open(db: &Path, dir: Option<&Path>, actor: Option<String>) -> anyhow::Result<Self> {
+        Ok(match dir {
+            Some(dir) => Self::Files(DatedFiles::open(dir, actor)?),
+            None => {
+                let region: Vec<String> = super::control::DEFAULT_REGION
+                    .split(',')
+                    .map(str::to_owned)
+                    .collect();
+                Self::Engine(Box::new(super::map::Engine::load(db, None, &region, 7)?))
+            }
+        })
+    }
+
+    /// The layers in force on `date` and the date they are for.
+    pub fn on(&self, date: NaiveDate) -> anyhow::Result<Option<(NaiveDate, Vec<ActorLayer>)>> {
+        match self {
+            Self::Engine(e) => Ok(Some((date, e.layers_on(date)?))),
+            Self::Files(f) => f.on(date),
+        }
+    }
 }
 
 /// A folder of dated layer files.

@@ -9,13 +9,14 @@ use frontline_core::render::{self, map_scene, Fonts, MapSpec, Panel, PanelConten
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::map::{counter_for, LookArgs};
-use super::series::{dates, DatedFiles, Step};
+use super::series::{dates, LayerSource, Step};
 
 #[derive(Debug, clap::Args)]
 pub struct TimelapseArgs {
-    /// Folder of dated per-actor GeoJSON files (`*_YYYYMMDD.geojson[.gz]`).
+    /// Folder of dated per-actor GeoJSON files (`*_YYYYMMDD.geojson[.gz]`); without it, the
+    /// control engine's estimate over the database (Syria + Iraq) is drawn.
     #[arg(long, value_name = "DIR")]
-    pub layers_dir: PathBuf,
+    pub layers_dir: Option<PathBuf>,
     #[arg(long)]
     pub from: NaiveDate,
     #[arg(long)]
@@ -41,7 +42,7 @@ pub fn long_date(d: NaiveDate) -> String {
     d.format("%-d %B %Y").to_string()
 }
 
-pub fn run(args: TimelapseArgs) -> anyhow::Result<()> {
+pub fn run(db: &std::path::Path, args: TimelapseArgs) -> anyhow::Result<()> {
     if args
         .out
         .extension()
@@ -51,7 +52,7 @@ pub fn run(args: TimelapseArgs) -> anyhow::Result<()> {
     }
     let region = args.look.region()?;
     let base = args.look.basemap(&region)?;
-    let source = DatedFiles::open(&args.layers_dir, Some(args.actor.clone()))?;
+    let source = LayerSource::open(db, args.layers_dir.as_deref(), Some(args.actor.clone()))?;
     let steps = dates(args.from, args.to, args.step)?;
     let fonts = Fonts::embedded();
     let bar = progress(steps.len() as u64);
