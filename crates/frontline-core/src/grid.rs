@@ -76,6 +76,9 @@ struct GridData {
     /// Cells' shares per part, sorted by cell (edge cells on a border have two or more).
     pieces: Vec<Piece>,
     parts: Vec<PartInfo>,
+    /// Grid indices of each cell's ring-1 neighbours; `NO_CELL` where the neighbour is off the
+    /// grid (the region's edge) or absent (pentagons).
+    neighbours: Vec<[u32; 6]>,
     shapes: Vec<MultiPolygon<f64>>,
     mask: MultiPolygon<f64>,
 }
@@ -152,6 +155,17 @@ impl Grid {
             area_km2.push(total);
             main_part.push(best.0);
         }
+        let neighbours = cells
+            .iter()
+            .map(|&cell| {
+                let mut out = [NO_CELL; 6];
+                let ring = cell.grid_disk::<Vec<_>>(1);
+                for (slot, n) in out.iter_mut().zip(ring.into_iter().filter(|&n| n != cell)) {
+                    *slot = index.get(&n).copied().unwrap_or(NO_CELL);
+                }
+                out
+            })
+            .collect();
         let mask = MultiPolygon(shapes.iter().flat_map(|s| s.0.iter().cloned()).collect());
         Ok(Self(Arc::new(GridData {
             resolution: res,
@@ -162,6 +176,7 @@ impl Grid {
             main_part,
             pieces,
             parts: infos,
+            neighbours,
             shapes,
             mask,
         })))
@@ -244,6 +259,11 @@ impl Grid {
         self.0.main_part[i] as usize
     }
 
+    /// Grid indices of cell `i`'s six neighbours ([`NO_CELL`] where off the grid).
+    pub fn neighbours(&self, i: usize) -> &[u32; 6] {
+        &self.0.neighbours[i]
+    }
+
     /// Every cell's share of every part it touches, sorted by cell.
     pub fn pieces(&self) -> &[Piece] {
         &self.0.pieces
@@ -319,6 +339,9 @@ impl Grid {
 fn h3o_mean_area_km2(res: Resolution) -> f64 {
     res.area_km2()
 }
+
+/// Marks a missing neighbour in [`Grid::neighbours`].
+pub const NO_CELL: u32 = u32::MAX;
 
 /// The hexagon (or pentagon) of a cell as a lon/lat polygon.
 pub fn cell_polygon(cell: CellIndex) -> Polygon<f64> {

@@ -495,17 +495,16 @@ pub fn estimate(
     Prepared::new(observations, params).on(date).estimate(grid)
 }
 
-/// Grid neighbours (ring 1) of cell `i` that are on the grid; `edge` is set if any is not.
+/// Grid neighbours (ring 1) of cell `i` that are on the grid; returns true if any is not
+/// (the cell is on the region's edge). Pentagons (never inside a country) count as edge too.
 fn neighbours(grid: &Grid, i: usize, out: &mut Vec<usize>) -> bool {
     out.clear();
     let mut edge = false;
-    for c in grid.cell(i).grid_disk::<Vec<_>>(1) {
-        if c == grid.cell(i) {
-            continue;
-        }
-        match grid.index_of(c) {
-            Some(j) => out.push(j),
-            None => edge = true,
+    for &j in grid.neighbours(i) {
+        if j == crate::grid::NO_CELL {
+            edge = true;
+        } else {
+            out.push(j as usize);
         }
     }
     edge
