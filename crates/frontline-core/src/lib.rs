@@ -11,5 +11,7 @@ pub mod geometry;
 pub mod grid;
 pub mod model;
 pub mod names;
+pub mod validate;
+pub mod render;
 
 pub use model::*;

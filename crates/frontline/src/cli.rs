@@ -35,6 +35,12 @@ pub enum Command {
     Import(commands::import::ImportArgs),
     /// Create a fresh database from the bundled real data and show what Frontline does with it.
     Demo(commands::demo::DemoArgs),
+    /// Draw a publication map (PNG or SVG): one date, the pair of dates, or the change between them.
+    Map(commands::map::MapArgs),
+    /// Animated GIF of control between two dates, with an area counter.
+    Timelapse(commands::timelapse::TimelapseArgs),
+    /// Charts: km² per actor over time.
+    Chart(commands::chart::ChartArgs),
     /// Km² and % of an area of interest held by each actor (on a date or over time).
     Share(commands::share::ShareArgs),
     /// Enclaves and sieges: connected areas of one actor and who holds their perimeter.

@@ -127,8 +127,8 @@ fn controller(name: &str, country: &str) -> Option<ActorId> {
 }
 
 /// The dated control changes with coordinates (given, or resolved by exact normalised name
-/// against the snapshot labels of the same country). Each change gives the new state on its date
-/// and the previous controller's state the day before.
+/// against the snapshot labels of the same country), one observation per row with the note
+/// "{change} (from {previous})", as the `frontline import changes` importer writes them.
 pub fn changes() -> Vec<Observation> {
     let labels: HashMap<(String, String), LatLon> = {
         let mut m = HashMap::new();
@@ -186,16 +186,9 @@ pub fn changes() -> Vec<Observation> {
             evidence: Vec::new(),
             grading: Some("C3".parse().unwrap()),
             analyst: None,
-            note: Some(change.to_owned()),
+            note: Some(format!("{change} (from {})", &row[7])),
             recorded_at: recorded(),
         };
-        if matches!(change, "captured" | "recaptured") {
-            if let Some(p) = prev.clone().filter(|p| *p != new) {
-                let before =
-                    ObservedDate::new(date.first_day().pred_opt().unwrap(), DatePrecision::Day);
-                out.push(base("before", p, None, ControlStatus::Held, before));
-            }
-        }
         out.push(base("after", actor, actor2, status, date));
     }
     out

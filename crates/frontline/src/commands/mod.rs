@@ -3,12 +3,16 @@
 
 pub mod analyses_demo;
 pub mod analysis_ctx;
+pub mod chart;
 pub mod demo;
 pub mod events;
 pub mod hotspots;
 pub mod import;
+pub mod map;
+pub mod series;
 pub mod share;
 pub mod sieges;
+pub mod timelapse;
 pub mod trend;
 pub mod watch;
 
@@ -18,6 +22,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Import(args) => import::run(&cli.db, args),
         Command::Demo(args) => demo::run(&cli.db, args),
+        Command::Map(args) => map::run(args),
+        Command::Timelapse(args) => timelapse::run(args),
+        Command::Chart(args) => chart::run(args),
         Command::Share(args) => share::run(&cli.db, args),
         Command::Sieges(args) => sieges::run(&cli.db, args),
         Command::Events(args) => events::run(&cli.db, args),
