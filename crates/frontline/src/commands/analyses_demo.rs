@@ -163,7 +163,7 @@ pub fn demo_lines(store: &mut Store) -> anyhow::Result<Vec<String>> {
     let dd = find_duplicates(&plain, &DedupParams::default());
     let all_strikes: u64 = plain.iter().map(|e| u64::from(e.count)).sum();
     lines.push(format!(
-        "Events: {} air-strike rows ({} strikes); {} linked as duplicates by the importer, {} same-day/≤10 km groups across compilations (shown, not hidden); {} strikes counted once",
+        "Events: {} air-strike rows ({} strikes); {} linked as duplicates by the importer, {} same-day/≤15 km groups across compilations (shown, not hidden); {} strikes counted once",
         plain.len(),
         all_strikes,
         linked,
@@ -187,13 +187,13 @@ pub fn demo_lines(store: &mut Store) -> anyhow::Result<Vec<String>> {
         top.join(", ")
     ));
 
-    // A watch: Mosul between 2017-03-01 and the snapshot.
+    // A watch: Mosul between 2016-01-01 and the snapshot.
     let (w, _) = store.add_watch(
         "Mosul",
         Trigger::ControlChange,
         &serde_json::json!({"min_pct_points": 1.0}),
     )?;
-    let d0 = date("2017-03-01");
+    let d0 = date("2016-01-01");
     let before = share(&est.territory(d0), "Mosul", &mosul.geometry)?;
     let draft = control_change("Mosul", (d0, &before), (d, &r), 1.0);
     let fired = store.record_check(w.id, d, None, &serde_json::json!({}), draft.as_slice())?;

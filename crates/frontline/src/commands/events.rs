@@ -1,7 +1,7 @@
 //! `frontline events`: the stored events as a layer — filtered by dates, box, actor and type,
 //! written as CSV or GeoJSON. Duplicates are shown, not hidden: rows the importer linked to
 //! another compilation's row carry `duplicate_of`, and reports of the same event by two datasets
-//! (same day, within 10 km, compatible actors) share a `dup_group`.
+//! (same day, within 15 km, compatible actors) share a `dup_group`.
 
 use std::path::Path;
 
@@ -21,12 +21,7 @@ pub struct EventsArgs {
     #[arg(long, value_parser = parse_date)]
     pub to: Option<NaiveDate>,
     /// MIN_LON,MIN_LAT,MAX_LON,MAX_LAT
-    #[arg(
-        long,
-        value_delimiter = ',',
-        num_args = 4,
-        allow_negative_numbers = true
-    )]
+    #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
     pub bbox: Option<Vec<f64>>,
     #[arg(long)]
     pub actor: Option<ActorId>,
@@ -36,7 +31,7 @@ pub struct EventsArgs {
     #[arg(long)]
     pub dataset: Option<String>,
     /// Farthest apart (km) two datasets' reports of one event may be.
-    #[arg(long, default_value_t = 10.0)]
+    #[arg(long, default_value_t = 15.0)]
     pub dedup_km: f64,
     #[arg(long, default_value = "csv", value_parser = ["csv", "geojson"])]
     pub format: String,
@@ -73,6 +68,9 @@ fn parties(e: &Event, side_a: bool) -> String {
 }
 
 pub fn run(db: &Path, args: EventsArgs) -> anyhow::Result<()> {
+    if args.bbox.as_ref().is_some_and(|b| b.len() != 4) {
+        anyhow::bail!("--bbox takes four numbers: MIN_LON,MIN_LAT,MAX_LON,MAX_LAT");
+    }
     let store = open(db)?;
     let filter = EventFilter {
         from: args.from,
