@@ -30,4 +30,8 @@ pub enum Command {
     Import(commands::import::ImportArgs),
     /// Create a fresh database from the bundled real data and show what Frontline does with it.
     Demo(commands::demo::DemoArgs),
+    /// Run the HTTP API (JSON/GeoJSON, OGC API – Features, vector tiles, editing).
+    Serve(commands::serve::ServeArgs),
+    /// Create, list and revoke API tokens.
+    Token(commands::token::TokenArgs),
 }

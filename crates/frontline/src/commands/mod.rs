@@ -3,6 +3,8 @@
 
 pub mod demo;
 pub mod import;
+pub mod serve;
+pub mod token;
 
 use crate::cli::{Cli, Command};
 
@@ -10,5 +12,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Import(args) => import::run(&cli.db, args),
         Command::Demo(args) => demo::run(&cli.db, args),
+        Command::Serve(args) => serve::run(&cli.db, args),
+        Command::Token(args) => token::run(&cli.db, args),
     }
 }

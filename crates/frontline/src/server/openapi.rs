@@ -1,0 +1,94 @@
+//! The OpenAPI 3 description, written by hand from the route table (a generator would add a
+//! macro layer over every handler for one JSON document; this keeps the routes plain).
+
+use serde_json::{json, Map, Value};
+
+/// (method, path, tag, summary, role needed, query parameters)
+type Op = (&'static str, &'static str, &'static str, &'static str, &'static str, &'static [&'static str]);
+
+const OPS: &[Op] = &[
+    ("get", "/health", "system", "Health check: the database answers", "none", &[]),
+    ("get", "/api", "system", "Where the API's parts are", "none", &[]),
+    ("get", "/api/openapi.json", "system", "This document", "none", &[]),
+    ("get", "/api/audit", "admin", "Audit log of writes, newest first", "admin", &["kind", "key", "who", "limit", "offset"]),
+    ("get", "/api/tokens", "admin", "API tokens (without secrets)", "admin", &[]),
+    ("post", "/api/observations/{key}/evidence", "editing", "Attach an evidence file (raw body: PNG, JPEG, PDF, TIFF or WebP, at most 10 MiB)", "analyst", &["name"]),
+    ("get", "/api/observations/{key}/evidence", "read", "Evidence files attached to an observation", "viewer", &[]),
+    ("get", "/api/evidence/{sha256}", "read", "An evidence file by its SHA-256", "viewer", &[]),
+];
+
+fn param(name: &str, location: &str) -> Value {
+    let (schema, desc) = match name {
+        "date" | "from" | "to" | "d1" | "d2" => (json!({"type": "string", "format": "date"}), "YYYY-MM-DD"),
+        "known_on" => (json!({"type": "string", "format": "date"}), "Only what had been recorded by this day (reproduces a published map)"),
+        "bbox" => (json!({"type": "string"}), "min_lon,min_lat,max_lon,max_lat (WGS84)"),
+        "datetime" => (json!({"type": "string"}), "RFC 3339 date or interval (a/b, ../b, a/..)"),
+        "limit" | "offset" | "z" | "x" | "y" | "window_days" => (json!({"type": "integer", "minimum": 0}), ""),
+        "lat" => (json!({"type": "number", "minimum": -90, "maximum": 90}), "Latitude (WGS84)"),
+        "lon" => (json!({"type": "number", "minimum": -180, "maximum": 180}), "Longitude (WGS84)"),
+        _ => (json!({"type": "string"}), ""),
+    };
+    json!({"name": name, "in": location, "required": location == "path", "schema": schema, "description": desc})
+}
+
+/// The document, as JSON text.
+pub fn document() -> String {
+    let mut paths = Map::new();
+    for (method, path, tag, summary, role, query) in OPS {
+        let mut params: Vec<Value> = path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|p| param(p, "path"))
+            .collect();
+        params.extend(query.iter().map(|q| param(q, "query")));
+        let mut op = json!({
+            "tags": [tag],
+            "summary": summary,
+            "parameters": params,
+            "responses": {
+                "200": {"description": "OK"},
+                "4XX": {"description": "The request is wrong; the body says what", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                "5XX": {"description": "Server error (details only in the server log)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+            },
+        });
+        if *role != "none" {
+            op["security"] = json!([{"bearer": []}]);
+            op["description"] = json!(format!("Needs a token with the {role} role{}.",
+                if *role == "viewer" { " (or none when the server runs with --public)" } else { "" }));
+        }
+        if *method == "post" || *method == "put" {
+            op["responses"]["201"] = json!({"description": "Created"});
+        }
+        let entry = paths.entry((*path).to_owned()).or_insert_with(|| json!({}));
+        entry[*method] = op;
+    }
+    let doc = json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Frontline API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Control of territory, events and analyses; OGC API – Features under /ogc; vector tiles under /tiles.",
+            "license": {"name": "Apache-2.0"},
+        },
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"Error": {
+                "type": "object",
+                "required": ["error"],
+                "properties": {"error": {"type": "object", "properties": {
+                    "status": {"type": "integer"},
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                }}},
+            }},
+        },
+    });
+    serde_json::to_string_pretty(&doc).expect("a JSON value always serialises")
+}
+
+/// Every (method, path) the document describes, for the test that checks it against the
+/// router.
+pub fn operations() -> impl Iterator<Item = (&'static str, &'static str)> {
+    OPS.iter().map(|op| (op.0, op.1))
+}

@@ -1,0 +1,46 @@
+//! The route table. Each module holds one family of endpoints; this file says which path goes
+//! where, so the whole API can be read in one screen (and matches `openapi.rs`).
+
+mod admin;
+mod evidence;
+mod system;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+use std::sync::Arc;
+
+use super::error::ApiError;
+use super::state::{AppState, Options};
+
+pub fn routes(opts: &Options) -> Router<Arc<AppState>> {
+    let evidence_limit = frontline_store::evidence::MAX_EVIDENCE_BYTES + 64 * 1024;
+    Router::new()
+        .route("/health", get(system::health))
+        .route("/api", get(system::api_index))
+        .route("/api/openapi.json", get(system::openapi))
+        .route("/api/audit", get(admin::audit))
+        .route("/api/tokens", get(admin::tokens))
+        .route(
+            "/api/observations/{key}/evidence",
+            post(evidence::attach)
+                .get(evidence::list)
+                .layer(DefaultBodyLimit::max(evidence_limit)),
+        )
+        .route("/api/evidence/{sha256}", get(evidence::fetch))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(opts.max_body_bytes))
+}
+
+async fn not_found(uri: axum::http::Uri) -> ApiError {
+    ApiError::not_found(format!("no endpoint at {}; see /api/openapi.json", uri.path()))
+}
+
+async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("{method} is not allowed on {}", uri.path()),
+    )
+}
