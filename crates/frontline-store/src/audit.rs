@@ -135,7 +135,14 @@ mod tests {
         record(&conn, &entry("a", 2)).unwrap();
         record(&conn, &entry("b", 1)).unwrap();
         record(&conn, &entry("a", 3)).unwrap();
-        let (all, total) = list(&conn, &AuditFilter { limit: 10, ..Default::default() }).unwrap();
+        let (all, total) = list(
+            &conn,
+            &AuditFilter {
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         assert_eq!(total, 3);
         assert_eq!(all[0].version, Some(3));
         assert_eq!(all[0].previous.as_ref().unwrap()["actor"], "islamic-state");

@@ -11,12 +11,19 @@ use sha2::{Digest, Sha256};
 use std::fmt;
 use std::str::FromStr;
 
-/// The server-side schema (tokens, audit log, evidence), applied idempotently.
-pub const SERVER_MIGRATION: &str = include_str!("../migrations/200_server.sql");
+impl crate::Store {
+    /// The connection, for the server's own tables (tokens, audit log, evidence), which live in
+    /// the same file and are migrated with the rest (migration 200).
+    pub fn server_tables(&self) -> &Connection {
+        &self.conn
+    }
+}
 
-/// Apply the server-side schema. Safe to call on every open (`CREATE ... IF NOT EXISTS`).
-pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(SERVER_MIGRATION)
+/// Apply only the server-side schema to a bare connection (unit tests of this module and its
+/// siblings; a [`crate::Store`] applies it on open).
+#[cfg(test)]
+pub(crate) fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(include_str!("../migrations/200_server.sql"))
 }
 
 /// What a token may do.
@@ -109,7 +116,13 @@ pub fn create_token(
     let prefix: String = secret.chars().take(SECRET_PREFIX.len() + 6).collect();
     conn.execute(
         "INSERT INTO api_token (hash, prefix, role, label, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![hash_secret(&secret), prefix, role.as_str(), label, now.to_rfc3339()],
+        params![
+            hash_secret(&secret),
+            prefix,
+            role.as_str(),
+            label,
+            now.to_rfc3339()
+        ],
     )?;
     let token = Token {
         id: conn.last_insert_rowid(),
@@ -162,7 +175,9 @@ fn row_to_token(row: &rusqlite::Row<'_>) -> rusqlite::Result<Token> {
     let parse_time = |i: usize, s: String| {
         DateTime::parse_from_rfc3339(&s)
             .map(|t| t.with_timezone(&Utc))
-            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into()))
+            .map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+            })
     };
     Ok(Token {
         id: row.get(0)?,

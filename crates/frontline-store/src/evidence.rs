@@ -123,7 +123,9 @@ fn check_name(name: &str) -> Result<&str, EvidenceError> {
     let name = name.trim();
     let ok = !name.is_empty()
         && name.chars().count() <= 200
-        && !name.chars().any(|c| c.is_control() || c == '/' || c == '\\')
+        && !name
+            .chars()
+            .any(|c| c.is_control() || c == '/' || c == '\\')
         && name != "."
         && name != "..";
     ok.then_some(name).ok_or(EvidenceError::Name)
@@ -145,12 +147,24 @@ pub fn attach(
     conn.execute(
         "INSERT OR IGNORE INTO evidence_file (sha256, media_type, size, bytes, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![file.sha256, file.media_type, file.size as i64, bytes, now.to_rfc3339()],
+        params![
+            file.sha256,
+            file.media_type,
+            file.size as i64,
+            bytes,
+            now.to_rfc3339()
+        ],
     )?;
     conn.execute(
         "INSERT OR IGNORE INTO evidence_link (observation_key, sha256, name, added_at, added_by)
          VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![observation_key, file.sha256, name, now.to_rfc3339(), added_by],
+        params![
+            observation_key,
+            file.sha256,
+            name,
+            now.to_rfc3339(),
+            added_by
+        ],
     )?;
     let mut found = attachments(conn, observation_key)?;
     found.retain(|a| a.sha256 == file.sha256);
@@ -173,7 +187,8 @@ pub fn attachments(
         Ok(Attachment {
             observation_key: row.get(0)?,
             sha256: row.get(1)?,
-            media_type: MediaType::from_mime(&media).map_or("application/octet-stream", |m| m.mime()),
+            media_type: MediaType::from_mime(&media)
+                .map_or("application/octet-stream", |m| m.mime()),
             size: row.get::<_, i64>(3)? as u64,
             name: row.get(4)?,
             added_at: DateTime::parse_from_rfc3339(&added_at)
@@ -186,7 +201,10 @@ pub fn attachments(
 }
 
 /// A stored file's type and bytes, by its SHA-256 (lowercase hex).
-pub fn fetch(conn: &Connection, sha256: &str) -> Result<Option<(MediaType, Vec<u8>)>, EvidenceError> {
+pub fn fetch(
+    conn: &Connection,
+    sha256: &str,
+) -> Result<Option<(MediaType, Vec<u8>)>, EvidenceError> {
     let row: Option<(String, Vec<u8>)> = conn
         .query_row(
             "SELECT media_type, bytes FROM evidence_file WHERE sha256 = ?1",
@@ -214,10 +232,16 @@ mod tests {
     #[test]
     fn media_types_are_recognised_by_magic_bytes() {
         assert_eq!(MediaType::sniff(PNG), Some(MediaType::Png));
-        assert_eq!(MediaType::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some(MediaType::Jpeg));
+        assert_eq!(
+            MediaType::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]),
+            Some(MediaType::Jpeg)
+        );
         assert_eq!(MediaType::sniff(b"%PDF-1.7\n"), Some(MediaType::Pdf));
         assert_eq!(MediaType::sniff(b"II*\0\x08\0"), Some(MediaType::Tiff));
-        assert_eq!(MediaType::sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some(MediaType::Webp));
+        assert_eq!(
+            MediaType::sniff(b"RIFF\0\0\0\0WEBPVP8 "),
+            Some(MediaType::Webp)
+        );
         for bad in [&b"<svg xmlns"[..], b"<html>", b"GIF89a", b"PK\x03\x04", b""] {
             assert_eq!(MediaType::sniff(bad), None);
         }

@@ -13,7 +13,12 @@ use crate::commands;
 #[command(name = "frontline", version, propagate_version = true)]
 pub struct Cli {
     /// The SQLite database file (created and migrated automatically).
-    #[arg(long, global = true, env = "FRONTLINE_DB", default_value = "frontline.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "FRONTLINE_DB",
+        default_value = "frontline.db"
+    )]
     pub db: PathBuf,
 
     /// More log output on stderr (-v info, -vv debug); FRONTLINE_LOG overrides.

@@ -126,7 +126,9 @@ impl ObservedDate {
                 };
                 next.and_then(|d| d.pred_opt()).expect("valid month")
             }
-            DatePrecision::Year => NaiveDate::from_ymd_opt(self.date.year(), 12, 31).expect("31 Dec"),
+            DatePrecision::Year => {
+                NaiveDate::from_ymd_opt(self.date.year(), 12, 31).expect("31 Dec")
+            }
         }
     }
 
@@ -180,18 +182,31 @@ mod tests {
 
     #[test]
     fn precision_follows_the_form() {
-        assert_eq!(ObservedDate::parse("2016-02-01").unwrap().precision(), DatePrecision::Day);
+        assert_eq!(
+            ObservedDate::parse("2016-02-01").unwrap().precision(),
+            DatePrecision::Day
+        );
         let m = ObservedDate::parse("2016-02").unwrap();
         assert_eq!(m.precision(), DatePrecision::Month);
         assert_eq!(m.last_day(), d(2016, 2, 29));
         let y = ObservedDate::parse("2015").unwrap();
-        assert_eq!((y.first_day(), y.last_day()), (d(2015, 1, 1), d(2015, 12, 31)));
+        assert_eq!(
+            (y.first_day(), y.last_day()),
+            (d(2015, 1, 1), d(2015, 12, 31))
+        );
         assert_eq!(y.to_string(), "2015");
     }
 
     #[test]
     fn malformed_dates_are_rejected() {
-        for bad in ["", "2016-13-01", "2016-02-30", "16-02-01", "2016/02/01", "2016-2-1"] {
+        for bad in [
+            "",
+            "2016-13-01",
+            "2016-02-30",
+            "16-02-01",
+            "2016/02/01",
+            "2016-2-1",
+        ] {
             assert!(ObservedDate::parse(bad).is_err(), "{bad:?} accepted");
         }
     }

@@ -167,11 +167,20 @@ mod tests {
 
     #[test]
     fn event_types_parse_from_acled_wording() {
-        assert_eq!("Battles".trim_end_matches('s').parse::<EventType>().unwrap(), EventType::Battle);
+        assert_eq!(
+            "Battles"
+                .trim_end_matches('s')
+                .parse::<EventType>()
+                .unwrap(),
+            EventType::Battle
+        );
         assert_eq!(
             "Violence against civilians".parse::<EventType>().unwrap(),
             EventType::ViolenceAgainstCivilians
         );
-        assert_eq!("air strike".parse::<EventType>().unwrap(), EventType::AirStrike);
+        assert_eq!(
+            "air strike".parse::<EventType>().unwrap(),
+            EventType::AirStrike
+        );
     }
 }

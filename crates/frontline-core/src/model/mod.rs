@@ -48,7 +48,9 @@ pub enum ModelError {
     Feature(String),
     #[error("invalid event type {0:?}")]
     EventType(String),
-    #[error("fatalities must satisfy low <= best <= high (got low {low}, best {best}, high {high})")]
+    #[error(
+        "fatalities must satisfy low <= best <= high (got low {low}, best {best}, high {high})"
+    )]
     Fatalities { low: u32, best: u32, high: u32 },
     #[error("geometry is empty or has non-finite or out-of-range coordinates")]
     Geometry,

@@ -219,10 +219,14 @@ impl Observation {
     /// Check the cross-field rules that single fields cannot: `shared`/`contested` name a
     /// second actor different from the first; an `area` feature has a polygon footprint.
     pub fn validate(&self) -> Result<(), ModelError> {
-        if matches!(self.status, ControlStatus::Shared | ControlStatus::Contested)
-            && self.actor2.is_none()
+        if matches!(
+            self.status,
+            ControlStatus::Shared | ControlStatus::Contested
+        ) && self.actor2.is_none()
         {
-            return Err(ModelError::Empty("second actor (actor2) of a shared or contested claim"));
+            return Err(ModelError::Empty(
+                "second actor (actor2) of a shared or contested claim",
+            ));
         }
         if self.actor2.as_ref() == Some(&self.actor) {
             return Err(ModelError::ActorId(format!(
@@ -240,7 +244,10 @@ mod tests {
 
     #[test]
     fn statuses_and_features_parse() {
-        assert_eq!("Besieged".parse::<ControlStatus>().unwrap(), ControlStatus::Besieged);
+        assert_eq!(
+            "Besieged".parse::<ControlStatus>().unwrap(),
+            ControlStatus::Besieged
+        );
         assert!("captured".parse::<ControlStatus>().is_err());
         assert_eq!("air".parse::<FeatureType>().unwrap(), FeatureType::Airbase);
         assert_eq!("".parse::<FeatureType>().unwrap(), FeatureType::Town);

@@ -52,12 +52,7 @@ pub struct Place {
 }
 
 impl Place {
-    pub fn new(
-        id: PlaceId,
-        name: &str,
-        point: LatLon,
-        country: &str,
-    ) -> Result<Self, ModelError> {
+    pub fn new(id: PlaceId, name: &str, point: LatLon, country: &str) -> Result<Self, ModelError> {
         let name = name.trim();
         if name.is_empty() {
             return Err(ModelError::Empty("place name"));

@@ -34,20 +34,14 @@ fn parse_role(s: &str) -> Result<Role, String> {
     s.parse().map_err(|e: auth::AuthError| e.to_string())
 }
 
-fn open(db: &Path) -> anyhow::Result<rusqlite::Connection> {
-    let conn = rusqlite::Connection::open(db)
-        .with_context(|| format!("opening database {}", db.display()))?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    auth::migrate(&conn).context("migrating the token tables")?;
-    Ok(conn)
-}
-
 pub fn run(db: &Path, args: TokenArgs) -> anyhow::Result<()> {
-    let conn = open(db)?;
+    let store = frontline_store::Store::open(db)
+        .with_context(|| format!("opening database {}", db.display()))?;
+    let conn = store.server_tables();
     match args.action {
         TokenAction::Create { role, label } => {
-            let (token, secret) = auth::create_token(&conn, role, &label, Utc::now())
-                .context("creating the token")?;
+            let (token, secret) =
+                auth::create_token(conn, role, &label, Utc::now()).context("creating the token")?;
             eprintln!(
                 "created {} token {} for {:?}; the secret is shown only now:",
                 token.role, token.id, token.label
@@ -56,7 +50,7 @@ pub fn run(db: &Path, args: TokenArgs) -> anyhow::Result<()> {
         }
         TokenAction::List => {
             println!("id\trole\tlabel\tprefix\tcreated_at\trevoked_at");
-            for t in auth::list_tokens(&conn).context("listing tokens")? {
+            for t in auth::list_tokens(conn).context("listing tokens")? {
                 println!(
                     "{}\t{}\t{}\t{}…\t{}\t{}",
                     t.id,
@@ -69,7 +63,7 @@ pub fn run(db: &Path, args: TokenArgs) -> anyhow::Result<()> {
             }
         }
         TokenAction::Revoke { id } => {
-            auth::revoke_token(&conn, id, Utc::now()).context("revoking the token")?;
+            auth::revoke_token(conn, id, Utc::now()).context("revoking the token")?;
             eprintln!("revoked token {id}");
         }
     }

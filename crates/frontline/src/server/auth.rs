@@ -6,8 +6,8 @@
 //! small a role is 403.
 
 use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 use frontline_store::auth::{self, Role};
 use std::sync::Arc;
 
@@ -89,21 +89,30 @@ pub struct Admin(pub Caller);
 
 impl FromRequestParts<Arc<AppState>> for Reader {
     type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, ApiError> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, ApiError> {
         require(parts, state, Role::Viewer).await.map(Self)
     }
 }
 
 impl FromRequestParts<Arc<AppState>> for Analyst {
     type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, ApiError> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, ApiError> {
         require(parts, state, Role::Analyst).await.map(Self)
     }
 }
 
 impl FromRequestParts<Arc<AppState>> for Admin {
     type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, ApiError> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, ApiError> {
         require(parts, state, Role::Admin).await.map(Self)
     }
 }

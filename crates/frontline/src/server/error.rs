@@ -48,7 +48,11 @@ impl ApiError {
     }
 
     pub fn precondition_failed(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::PRECONDITION_FAILED, "precondition_failed", message)
+        Self::new(
+            StatusCode::PRECONDITION_FAILED,
+            "precondition_failed",
+            message,
+        )
     }
 
     /// An unexpected failure: logged here with its whole chain, answered generically.
@@ -64,7 +68,13 @@ impl ApiError {
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.message)
+        write!(
+            f,
+            "{} {}: {}",
+            self.status.as_u16(),
+            self.code,
+            self.message
+        )
     }
 }
 
@@ -96,10 +106,14 @@ impl From<frontline_store::evidence::EvidenceError> for ApiError {
     fn from(e: frontline_store::evidence::EvidenceError) -> Self {
         use frontline_store::evidence::EvidenceError as E;
         match e {
-            E::TooLarge { .. } => Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", e.to_string()),
-            E::UnsupportedType => {
-                Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", e.to_string())
+            E::TooLarge { .. } => {
+                Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", e.to_string())
             }
+            E::UnsupportedType => Self::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                e.to_string(),
+            ),
             E::Empty | E::Name => Self::unprocessable(e.to_string()),
             E::Sqlite(_) => Self::internal(e),
         }
@@ -124,3 +138,16 @@ impl From<rusqlite::Error> for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+impl From<frontline_store::StoreError> for ApiError {
+    fn from(e: frontline_store::StoreError) -> Self {
+        use frontline_store::StoreError as E;
+        match e {
+            E::VersionConflict { .. } => Self::precondition_failed(e.to_string()),
+            E::NotFound(_) => Self::not_found(e.to_string()),
+            E::Retired(_) | E::Exists(_) => Self::conflict(e.to_string()),
+            E::Model(m) => m.into(),
+            _ => Self::internal(format!("{e}: {:?}", std::error::Error::source(&e))),
+        }
+    }
+}

@@ -45,7 +45,10 @@ impl TileId {
         };
         let (x0, x1) = (f64::from(self.x) - b, f64::from(self.x) + 1.0 + b);
         let (y0, y1) = (f64::from(self.y) - b, f64::from(self.y) + 1.0 + b);
-        Rect::new((lon(x0), lat(y1).max(-85.06)), (lon(x1), lat(y0).min(85.06)))
+        Rect::new(
+            (lon(x0), lat(y1).max(-85.06)),
+            (lon(x1), lat(y0).min(85.06)),
+        )
     }
 
     /// Project a WGS84 position to this tile's coordinates (floating point).
@@ -133,15 +136,24 @@ impl Layer {
     }
 
     /// Add a (multi)polygon; nothing is added if no part of it falls in the tile.
-    pub fn add_polygon(&mut self, id: Option<u64>, mp: &MultiPolygon<f64>, props: &[(&str, Value)]) {
+    pub fn add_polygon(
+        &mut self,
+        id: Option<u64>,
+        mp: &MultiPolygon<f64>,
+        props: &[(&str, Value)],
+    ) {
         let clip = self.tile.bounds_with_buffer();
         let mut cmds = Geometry::default();
         for poly in &mp.0 {
-            let Some(bb) = poly.bounding_rect() else { continue };
+            let Some(bb) = poly.bounding_rect() else {
+                continue;
+            };
             if !intersects(&bb, &clip) {
                 continue;
             }
-            let Some(ext) = self.ring(poly.exterior()) else { continue };
+            let Some(ext) = self.ring(poly.exterior()) else {
+                continue;
+            };
             cmds.ring(&ext, true);
             for hole in poly.interiors() {
                 if let Some(r) = self.ring(hole) {
@@ -225,7 +237,10 @@ pub fn encode_tile(layers: &[Layer]) -> Vec<u8> {
 }
 
 fn intersects(a: &Rect<f64>, b: &Rect<f64>) -> bool {
-    a.min().x <= b.max().x && a.max().x >= b.min().x && a.min().y <= b.max().y && a.max().y >= b.min().y
+    a.min().x <= b.max().x
+        && a.max().x >= b.min().x
+        && a.min().y <= b.max().y
+        && a.max().y >= b.min().y
 }
 
 /// Geometry command stream with a cursor, as the spec encodes positions relative to the last.
@@ -388,7 +403,11 @@ mod tests {
         let p = polygon![(x: c.x - 0.5, y: c.y - 0.5), (x: c.x + 0.5, y: c.y - 0.5),
                          (x: c.x + 0.5, y: c.y + 0.5), (x: c.x - 0.5, y: c.y + 0.5)];
         let mut layer = Layer::new("control", tile);
-        layer.add_polygon(Some(1), &MultiPolygon(vec![p.clone()]), &[("actor", Value::String("sdf".into()))]);
+        layer.add_polygon(
+            Some(1),
+            &MultiPolygon(vec![p.clone()]),
+            &[("actor", Value::String("sdf".into()))],
+        );
         assert!(!layer.is_empty());
         let ring = layer.ring(p.exterior()).unwrap();
         let mut g = Geometry::default();
@@ -430,7 +449,12 @@ mod tests {
 
     #[test]
     fn clipping_keeps_the_part_inside() {
-        let square = [(-100.0, -100.0), (200.0, -100.0), (200.0, 200.0), (-100.0, 200.0)];
+        let square = [
+            (-100.0, -100.0),
+            (200.0, -100.0),
+            (200.0, 200.0),
+            (-100.0, 200.0),
+        ];
         let out = clip_ring(&square, 0.0, 100.0);
         let xs: Vec<f64> = out.iter().map(|p| p.0).collect();
         assert!(xs.iter().all(|x| (0.0..=100.0).contains(x)));

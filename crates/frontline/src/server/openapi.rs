@@ -4,28 +4,110 @@
 use serde_json::{json, Map, Value};
 
 /// (method, path, tag, summary, role needed, query parameters)
-type Op = (&'static str, &'static str, &'static str, &'static str, &'static str, &'static [&'static str]);
+type Op = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+);
 
 const OPS: &[Op] = &[
-    ("get", "/health", "system", "Health check: the database answers", "none", &[]),
-    ("get", "/api", "system", "Where the API's parts are", "none", &[]),
-    ("get", "/api/openapi.json", "system", "This document", "none", &[]),
-    ("get", "/api/audit", "admin", "Audit log of writes, newest first", "admin", &["kind", "key", "who", "limit", "offset"]),
-    ("get", "/api/tokens", "admin", "API tokens (without secrets)", "admin", &[]),
-    ("post", "/api/observations/{key}/evidence", "editing", "Attach an evidence file (raw body: PNG, JPEG, PDF, TIFF or WebP, at most 10 MiB)", "analyst", &["name"]),
-    ("get", "/api/observations/{key}/evidence", "read", "Evidence files attached to an observation", "viewer", &[]),
-    ("get", "/api/evidence/{sha256}", "read", "An evidence file by its SHA-256", "viewer", &[]),
+    (
+        "get",
+        "/health",
+        "system",
+        "Health check: the database answers",
+        "none",
+        &[],
+    ),
+    (
+        "get",
+        "/api",
+        "system",
+        "Where the API's parts are",
+        "none",
+        &[],
+    ),
+    (
+        "get",
+        "/api/openapi.json",
+        "system",
+        "This document",
+        "none",
+        &[],
+    ),
+    (
+        "get",
+        "/api/audit",
+        "admin",
+        "Audit log of writes, newest first",
+        "admin",
+        &["kind", "key", "who", "limit", "offset"],
+    ),
+    (
+        "get",
+        "/api/tokens",
+        "admin",
+        "API tokens (without secrets)",
+        "admin",
+        &[],
+    ),
+    (
+        "post",
+        "/api/observations/{key}/evidence",
+        "editing",
+        "Attach an evidence file (raw body: PNG, JPEG, PDF, TIFF or WebP, at most 10 MiB)",
+        "analyst",
+        &["name"],
+    ),
+    (
+        "get",
+        "/api/observations/{key}/evidence",
+        "read",
+        "Evidence files attached to an observation",
+        "viewer",
+        &[],
+    ),
+    (
+        "get",
+        "/api/evidence/{sha256}",
+        "read",
+        "An evidence file by its SHA-256",
+        "viewer",
+        &[],
+    ),
 ];
 
 fn param(name: &str, location: &str) -> Value {
     let (schema, desc) = match name {
-        "date" | "from" | "to" | "d1" | "d2" => (json!({"type": "string", "format": "date"}), "YYYY-MM-DD"),
-        "known_on" => (json!({"type": "string", "format": "date"}), "Only what had been recorded by this day (reproduces a published map)"),
-        "bbox" => (json!({"type": "string"}), "min_lon,min_lat,max_lon,max_lat (WGS84)"),
-        "datetime" => (json!({"type": "string"}), "RFC 3339 date or interval (a/b, ../b, a/..)"),
-        "limit" | "offset" | "z" | "x" | "y" | "window_days" => (json!({"type": "integer", "minimum": 0}), ""),
-        "lat" => (json!({"type": "number", "minimum": -90, "maximum": 90}), "Latitude (WGS84)"),
-        "lon" => (json!({"type": "number", "minimum": -180, "maximum": 180}), "Longitude (WGS84)"),
+        "date" | "from" | "to" | "d1" | "d2" => {
+            (json!({"type": "string", "format": "date"}), "YYYY-MM-DD")
+        }
+        "known_on" => (
+            json!({"type": "string", "format": "date"}),
+            "Only what had been recorded by this day (reproduces a published map)",
+        ),
+        "bbox" => (
+            json!({"type": "string"}),
+            "min_lon,min_lat,max_lon,max_lat (WGS84)",
+        ),
+        "datetime" => (
+            json!({"type": "string"}),
+            "RFC 3339 date or interval (a/b, ../b, a/..)",
+        ),
+        "limit" | "offset" | "z" | "x" | "y" | "window_days" => {
+            (json!({"type": "integer", "minimum": 0}), "")
+        }
+        "lat" => (
+            json!({"type": "number", "minimum": -90, "maximum": 90}),
+            "Latitude (WGS84)",
+        ),
+        "lon" => (
+            json!({"type": "number", "minimum": -180, "maximum": 180}),
+            "Longitude (WGS84)",
+        ),
         _ => (json!({"type": "string"}), ""),
     };
     json!({"name": name, "in": location, "required": location == "path", "schema": schema, "description": desc})
@@ -53,8 +135,14 @@ pub fn document() -> String {
         });
         if *role != "none" {
             op["security"] = json!([{"bearer": []}]);
-            op["description"] = json!(format!("Needs a token with the {role} role{}.",
-                if *role == "viewer" { " (or none when the server runs with --public)" } else { "" }));
+            op["description"] = json!(format!(
+                "Needs a token with the {role} role{}.",
+                if *role == "viewer" {
+                    " (or none when the server runs with --public)"
+                } else {
+                    ""
+                }
+            ));
         }
         if *method == "post" || *method == "put" {
             op["responses"]["201"] = json!({"description": "Created"});

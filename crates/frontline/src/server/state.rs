@@ -6,27 +6,43 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use frontline_core::ObservationKey;
+use frontline_store::{Store, StoredObservation};
+
+use super::error::ApiError;
 use super::pool::Pool;
 
-/// One database handle: the store plus direct access for the server's own tables (tokens,
+/// One database handle: the store, whose file also holds the server's own tables (tokens,
 /// audit, evidence).
 pub struct Db {
-    conn: rusqlite::Connection,
+    pub store: Store,
 }
 
 impl Db {
     pub fn open(path: &Path) -> anyhow::Result<Self> {
         use anyhow::Context;
-        let conn = rusqlite::Connection::open(path)
-            .with_context(|| format!("opening database {}", path.display()))?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        frontline_store::auth::migrate(&conn).context("migrating the server tables")?;
-        Ok(Self { conn })
+        let store =
+            Store::open(path).with_context(|| format!("opening database {}", path.display()))?;
+        Ok(Self { store })
     }
 
+    /// The connection for the server's tables.
     pub fn conn(&self) -> &rusqlite::Connection {
-        &self.conn
+        self.store.server_tables()
+    }
+
+    /// The current version of an observation, or a 404 (or 409 if it was retired).
+    pub fn require_observation(&self, key: &str) -> Result<StoredObservation, ApiError> {
+        let k = ObservationKey::new(key)?;
+        let history = self.store.observation_history(&k).map_err(ApiError::from)?;
+        match history.into_iter().next_back() {
+            None => Err(ApiError::not_found(format!("no observation {key}"))),
+            Some(s) if s.retired => Err(ApiError::conflict(format!(
+                "observation {key} is retired (version {})",
+                s.version
+            ))),
+            Some(s) => Ok(s),
+        }
     }
 }
 

@@ -41,7 +41,10 @@ pub async fn audit(
         limit,
         offset: q.offset.unwrap_or(0),
     };
-    let (entries, total) = state.db.run(move |db| audit::list(db.conn(), &filter)).await??;
+    let (entries, total) = state
+        .db
+        .run(move |db| audit::list(db.conn(), &filter))
+        .await??;
     Ok(Json(json!({"total": total, "entries": entries})))
 }
 

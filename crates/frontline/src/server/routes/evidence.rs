@@ -110,7 +110,9 @@ pub async fn fetch(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(ApiError::bad_request("evidence address must be 64 hex digits (SHA-256)"));
+        return Err(ApiError::bad_request(
+            "evidence address must be 64 hex digits (SHA-256)",
+        ));
     }
     let sha = sha.to_ascii_lowercase();
     let etag = format!("\"{sha}\"");
@@ -134,7 +136,10 @@ pub async fn fetch(
     let mut res = bytes.into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(media.mime()));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'none'; img-src 'self'; sandbox"),
@@ -148,6 +153,9 @@ pub async fn fetch(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=31536000, immutable"),
     );
-    h.insert(header::ETAG, HeaderValue::from_str(&etag).map_err(ApiError::internal)?);
+    h.insert(
+        header::ETAG,
+        HeaderValue::from_str(&etag).map_err(ApiError::internal)?,
+    );
     Ok(res)
 }

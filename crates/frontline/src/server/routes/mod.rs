@@ -34,7 +34,10 @@ pub fn routes(opts: &Options) -> Router<Arc<AppState>> {
 }
 
 async fn not_found(uri: axum::http::Uri) -> ApiError {
-    ApiError::not_found(format!("no endpoint at {}; see /api/openapi.json", uri.path()))
+    ApiError::not_found(format!(
+        "no endpoint at {}; see /api/openapi.json",
+        uri.path()
+    ))
 }
 
 async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {

@@ -36,7 +36,10 @@ pub async fn api_index() -> impl IntoResponse {
 /// `GET /api/openapi.json`: the OpenAPI 3 description of every endpoint.
 pub async fn openapi() -> impl IntoResponse {
     (
-        [(axum::http::header::CONTENT_TYPE, "application/vnd.oai.openapi+json;version=3.0")],
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "application/vnd.oai.openapi+json;version=3.0",
+        )],
         crate::server::openapi::document(),
     )
 }

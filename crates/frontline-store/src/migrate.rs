@@ -1,0 +1,91 @@
+//! Schema migrations: numbered SQL files in `migrations/`, applied in order, each in its own
+//! transaction and recorded in `schema_migrations`.
+
+use chrono::Utc;
+use rusqlite::Connection;
+
+use crate::StoreError;
+
+/// (version, name, SQL). Append new migrations; never edit an applied one.
+/// Numbers 200 and up belong to the server's tables (tokens, audit, evidence) so that the two
+/// series can grow independently; each migration is applied if its own number is not recorded
+/// yet, not by comparing with the highest number applied.
+const MIGRATIONS: &[(u32, &str, &str)] = &[
+    (1, "initial", include_str!("../migrations/001_initial.sql")),
+    (200, "server", include_str!("../migrations/200_server.sql")),
+];
+
+/// The schema version this program writes (the highest migration number it knows).
+pub const SCHEMA_VERSION: u32 = 200;
+
+/// Bring the database up to [`SCHEMA_VERSION`].
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version INTEGER PRIMARY KEY,
+             name TEXT NOT NULL,
+             applied_at TEXT NOT NULL
+         )",
+    )?;
+    let current: u32 = conn.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+        [],
+        |r| r.get(0),
+    )?;
+    if current > SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew {
+            found: current,
+            known: SCHEMA_VERSION,
+        });
+    }
+    let applied: Vec<u32> = conn
+        .prepare("SELECT version FROM schema_migrations")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for &(version, name, sql) in MIGRATIONS.iter().filter(|m| !applied.contains(&m.0)) {
+        let fail = |source| StoreError::Migration {
+            version,
+            name,
+            source,
+        };
+        let tx = conn.transaction().map_err(fail)?;
+        tx.execute_batch(sql).map_err(fail)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+            rusqlite::params![version, name, Utc::now().to_rfc3339()],
+        )
+        .map_err(fail)?;
+        tx.commit().map_err(fail)?;
+        tracing::info!(version, name, "applied migration");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrating_twice_is_a_no_op() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        migrate(&mut conn).unwrap();
+        let n: u32 = conn
+            .query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n as usize, MIGRATIONS.len());
+    }
+
+    #[test]
+    fn stored_rows_cannot_be_updated_or_deleted() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        conn.execute(
+            "INSERT INTO actors (key, version, recorded_at, hash, payload) VALUES ('a', 1, 't', 'h', '{}')",
+            [],
+        )
+        .unwrap();
+        assert!(conn.execute("UPDATE actors SET payload = 'x'", []).is_err());
+        assert!(conn.execute("DELETE FROM actors", []).is_err());
+    }
+}
