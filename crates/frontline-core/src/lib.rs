@@ -4,6 +4,9 @@
 //! return data (for example `estimate(&observations, &grid, &params, date) -> ControlMap`). The
 //! adapters around it (importers, storage, rendering, server, CLI) live in the other crates.
 
+pub mod control_map;
+pub mod estimate;
+pub mod grid;
 pub mod model;
 pub mod names;
 

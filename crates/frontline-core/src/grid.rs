@@ -1,0 +1,445 @@
+//! The analysis grid: the H3 cells (via `h3o`) covering a region mask, each with its geodesic
+//! area clipped to the mask and split by the region's parts (countries or areas of interest).
+//!
+//! A grid is built once per region and resolution and then shared (it is an `Arc` inside, so
+//! cloning is cheap): every estimate for every date reuses its cell list, cell → index map and
+//! areas.
+//!
+//! # Units
+//! Areas are geodesic km² on the WGS84 ellipsoid. Cells wholly inside the mask take h3o's exact
+//! spherical cell area scaled by the ellipsoid's local area factor (see [`ellipsoid_factor`]);
+//! cells on the mask's edge are clipped against the mask and measured with geo's geodesic area,
+//! so the cell areas of a part sum to that part's geodesic area.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use geo::{
+    orient::Direction, BooleanOps, BoundingRect, Contains, GeodesicArea, MultiPolygon, Orient,
+    Polygon, Rect,
+};
+use h3o::geom::{ContainmentMode, TilerBuilder};
+use h3o::{CellIndex, LatLng, Resolution};
+
+use crate::LatLon;
+
+/// Why a grid could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum GridError {
+    #[error("the region has no parts")]
+    NoParts,
+    #[error("region part {0:?} has an invalid geometry: {1}")]
+    Geometry(String, String),
+    #[error("invalid H3 resolution {0} (expected 0–15)")]
+    Resolution(u8),
+    #[error("region part {0:?} covers no H3 cell at this resolution")]
+    Empty(String),
+}
+
+/// One named part of a region mask: a country or an area of interest.
+#[derive(Debug, Clone)]
+pub struct RegionPart {
+    /// Short code (ISO alpha-3 for countries, e.g. `SYR`), used in tables.
+    pub code: String,
+    pub name: String,
+    /// The part's outline in lon/lat degrees (repaired beforehand if it was invalid).
+    pub shape: MultiPolygon<f64>,
+}
+
+/// What the grid knows about a part after building.
+#[derive(Debug, Clone)]
+pub struct PartInfo {
+    pub code: String,
+    pub name: String,
+    /// Geodesic area of the part's own outline, km².
+    pub area_km2: f64,
+    /// Sum of the (clipped) cell areas assigned to the part, km².
+    pub cell_area_km2: f64,
+}
+
+/// The share of one cell that lies in one part.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Piece {
+    pub cell: u32,
+    pub part: u16,
+    pub area_km2: f64,
+}
+
+#[derive(Debug)]
+struct GridData {
+    resolution: Resolution,
+    cells: Vec<CellIndex>,
+    index: HashMap<CellIndex, u32>,
+    centers: Vec<LatLon>,
+    area_km2: Vec<f64>,
+    /// The part holding the largest share of each cell.
+    main_part: Vec<u16>,
+    /// Cells' shares per part, sorted by cell (edge cells on a border have two or more).
+    pieces: Vec<Piece>,
+    parts: Vec<PartInfo>,
+    shapes: Vec<MultiPolygon<f64>>,
+    mask: MultiPolygon<f64>,
+}
+
+/// The H3 cells covering a region mask, with their clipped geodesic areas. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Grid(Arc<GridData>);
+
+/// Size of the tiles (degrees) the mask is cut into before edge cells are clipped against it:
+/// each edge cell then meets a few hundred vertices instead of the whole outline.
+const TILE_DEG: f64 = 0.5;
+
+impl Grid {
+    /// Cover `parts` with H3 cells at `resolution` (7 ≈ 5.2 km² per cell).
+    ///
+    /// Parts are assumed not to overlap (countries, or disjoint areas of interest); a cell on the
+    /// border of two parts is split between them by area.
+    pub fn build(parts: &[RegionPart], resolution: u8) -> Result<Self, GridError> {
+        if parts.is_empty() {
+            return Err(GridError::NoParts);
+        }
+        let res =
+            Resolution::try_from(resolution).map_err(|_| GridError::Resolution(resolution))?;
+        // cell -> (part, area) list, gathered part by part.
+        let mut shares: HashMap<CellIndex, Vec<(u16, f64)>> = HashMap::new();
+        let mut infos = Vec::with_capacity(parts.len());
+        let mut shapes = Vec::with_capacity(parts.len());
+        for (pi, part) in parts.iter().enumerate() {
+            let shape = part.shape.orient(Direction::Default);
+            let part_area = shape.geodesic_area_unsigned() / 1e6;
+            let tiles = Tiles::new(&shape);
+            let mut tiler = TilerBuilder::new(res)
+                .containment_mode(ContainmentMode::Covers)
+                .build();
+            for poly in &shape.0 {
+                tiler
+                    .add(poly.clone())
+                    .map_err(|e| GridError::Geometry(part.code.clone(), e.to_string()))?;
+            }
+            let mut cell_area_sum = 0.0;
+            for annotated in tiler.into_annotated_coverage() {
+                let cell = annotated.cell;
+                let area = if annotated.is_fully_contained {
+                    full_cell_area_km2(cell)
+                } else {
+                    tiles.clipped_area_km2(&cell_polygon(cell))
+                };
+                // Cells that only touch the outline carry no area: leave them out.
+                if area <= 1e-9 {
+                    continue;
+                }
+                cell_area_sum += area;
+                shares.entry(cell).or_default().push((pi as u16, area));
+            }
+            if cell_area_sum == 0.0 {
+                return Err(GridError::Empty(part.code.clone()));
+            }
+            infos.push(PartInfo {
+                code: part.code.clone(),
+                name: part.name.clone(),
+                area_km2: part_area,
+                cell_area_km2: cell_area_sum,
+            });
+            shapes.push(shape);
+        }
+        // Deterministic order: by cell index (H3 indexes are spatially coherent).
+        let mut cells: Vec<CellIndex> = shares.keys().copied().collect();
+        cells.sort_unstable();
+        let n = cells.len();
+        let mut index = HashMap::with_capacity(n);
+        let mut centers = Vec::with_capacity(n);
+        let mut area_km2 = Vec::with_capacity(n);
+        let mut main_part = Vec::with_capacity(n);
+        let mut pieces = Vec::with_capacity(n + n / 20);
+        for (i, cell) in cells.iter().enumerate() {
+            index.insert(*cell, i as u32);
+            let ll = LatLng::from(*cell);
+            centers.push(LatLon::new(ll.lat(), ll.lng()).expect("H3 centres are valid"));
+            let list = &shares[cell];
+            let mut total = 0.0;
+            let mut best = (0u16, f64::MIN);
+            for &(part, area) in list {
+                total += area;
+                if area > best.1 {
+                    best = (part, area);
+                }
+                pieces.push(Piece {
+                    cell: i as u32,
+                    part,
+                    area_km2: area,
+                });
+            }
+            area_km2.push(total);
+            main_part.push(best.0);
+        }
+        let mask = MultiPolygon(shapes.iter().flat_map(|s| s.0.iter().cloned()).collect());
+        Ok(Self(Arc::new(GridData {
+            resolution: res,
+            cells,
+            index,
+            centers,
+            area_km2,
+            main_part,
+            pieces,
+            parts: infos,
+            shapes,
+            mask,
+        })))
+    }
+
+    pub fn resolution(&self) -> u8 {
+        u8::from(self.0.resolution)
+    }
+
+    pub fn h3_resolution(&self) -> Resolution {
+        self.0.resolution
+    }
+
+    /// Number of cells.
+    pub fn len(&self) -> usize {
+        self.0.cells.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.cells.is_empty()
+    }
+
+    pub fn cells(&self) -> &[CellIndex] {
+        &self.0.cells
+    }
+
+    pub fn cell(&self, i: usize) -> CellIndex {
+        self.0.cells[i]
+    }
+
+    /// Centre of cell `i`.
+    pub fn center(&self, i: usize) -> LatLon {
+        self.0.centers[i]
+    }
+
+    pub fn centers(&self) -> &[LatLon] {
+        &self.0.centers
+    }
+
+    /// Clipped geodesic area of cell `i`, km².
+    pub fn area_km2(&self, i: usize) -> f64 {
+        self.0.area_km2[i]
+    }
+
+    pub fn areas_km2(&self) -> &[f64] {
+        &self.0.area_km2
+    }
+
+    /// The grid index of an H3 cell, if it is part of the grid.
+    pub fn index_of(&self, cell: CellIndex) -> Option<usize> {
+        self.0.index.get(&cell).map(|&i| i as usize)
+    }
+
+    /// The grid index of the cell containing `p`, if that cell is in the grid.
+    pub fn locate(&self, p: LatLon) -> Option<usize> {
+        let ll = LatLng::new(p.lat(), p.lon()).ok()?;
+        self.index_of(ll.to_cell(self.0.resolution))
+    }
+
+    /// Whether `p` lies inside the region mask itself (not merely in an edge cell).
+    pub fn mask_contains(&self, p: LatLon) -> bool {
+        self.0.mask.contains(&p.point())
+    }
+
+    pub fn parts(&self) -> &[PartInfo] {
+        &self.0.parts
+    }
+
+    pub fn part_shape(&self, part: usize) -> &MultiPolygon<f64> {
+        &self.0.shapes[part]
+    }
+
+    /// The whole mask (all parts), oriented.
+    pub fn mask(&self) -> &MultiPolygon<f64> {
+        &self.0.mask
+    }
+
+    /// The part holding the largest share of cell `i`.
+    pub fn main_part(&self, i: usize) -> usize {
+        self.0.main_part[i] as usize
+    }
+
+    /// Every cell's share of every part it touches, sorted by cell.
+    pub fn pieces(&self) -> &[Piece] {
+        &self.0.pieces
+    }
+
+    /// Total area of the grid (sum of clipped cell areas), km².
+    pub fn total_area_km2(&self) -> f64 {
+        self.0.area_km2.iter().sum()
+    }
+
+    /// Mean area of a whole cell at this resolution, km² (for reach heuristics and docs).
+    pub fn mean_cell_area_km2(&self) -> f64 {
+        h3o_mean_area_km2(self.0.resolution)
+    }
+}
+
+fn h3o_mean_area_km2(res: Resolution) -> f64 {
+    res.area_km2()
+}
+
+/// The hexagon (or pentagon) of a cell as a lon/lat polygon.
+pub fn cell_polygon(cell: CellIndex) -> Polygon<f64> {
+    let ring: Vec<geo::Coord<f64>> = cell
+        .boundary()
+        .iter()
+        .map(|ll| geo::coord! { x: ll.lng(), y: ll.lat() })
+        .collect();
+    Polygon::new(geo::LineString::from(ring), vec![])
+}
+
+/// Geodesic area (WGS84) of a whole cell, km²: h3o's spherical area on the authalic sphere times
+/// the ellipsoid's local area factor at the cell's latitude. Agrees with geo's geodesic area of
+/// the cell outline to about 1e-5 (tested), and costs nothing.
+pub fn full_cell_area_km2(cell: CellIndex) -> f64 {
+    let lat = LatLng::from(cell).lat();
+    cell.area_km2() * ellipsoid_factor(lat)
+}
+
+/// Ratio of the WGS84 ellipsoid's area element to the authalic sphere's (R = 6371.007 km, the
+/// radius h3o uses) at geodetic latitude `lat_deg`, for the same small lat/lon box.
+pub fn ellipsoid_factor(lat_deg: f64) -> f64 {
+    const A: f64 = 6378.137;
+    const F: f64 = 1.0 / 298.257_223_563;
+    const R: f64 = 6_371.007_180_918_475;
+    let e2 = F * (2.0 - F);
+    let s = lat_deg.to_radians().sin();
+    let w = 1.0 - e2 * s * s;
+    A * A * (1.0 - e2) / (R * R * w * w)
+}
+
+/// The mask cut into square tiles, so that each edge cell is clipped against a small piece.
+struct Tiles {
+    pieces: HashMap<(i32, i32), MultiPolygon<f64>>,
+}
+
+impl Tiles {
+    fn new(shape: &MultiPolygon<f64>) -> Self {
+        let mut pieces = HashMap::new();
+        let Some(bb) = shape.bounding_rect() else {
+            return Self { pieces };
+        };
+        let (x0, x1) = (tile_of(bb.min().x), tile_of(bb.max().x));
+        let (y0, y1) = (tile_of(bb.min().y), tile_of(bb.max().y));
+        for tx in x0..=x1 {
+            for ty in y0..=y1 {
+                let rect = Rect::new(
+                    geo::coord! { x: tx as f64 * TILE_DEG, y: ty as f64 * TILE_DEG },
+                    geo::coord! { x: (tx + 1) as f64 * TILE_DEG, y: (ty + 1) as f64 * TILE_DEG },
+                )
+                .to_polygon();
+                let piece = shape.intersection(&rect);
+                if !piece.0.is_empty() {
+                    pieces.insert((tx, ty), piece);
+                }
+            }
+        }
+        Self { pieces }
+    }
+
+    fn clipped_area_km2(&self, cell: &Polygon<f64>) -> f64 {
+        let Some(bb) = cell.bounding_rect() else {
+            return 0.0;
+        };
+        let mut area = 0.0;
+        for tx in tile_of(bb.min().x)..=tile_of(bb.max().x) {
+            for ty in tile_of(bb.min().y)..=tile_of(bb.max().y) {
+                if let Some(piece) = self.pieces.get(&(tx, ty)) {
+                    let clipped = piece.intersection(cell).orient(Direction::Default);
+                    area += clipped.geodesic_area_unsigned();
+                }
+            }
+        }
+        area / 1e6
+    }
+}
+
+fn tile_of(v: f64) -> i32 {
+    (v / TILE_DEG).floor() as i32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+    use geo::polygon;
+
+    fn square(x0: f64, y0: f64, size: f64) -> MultiPolygon<f64> {
+        MultiPolygon(vec![polygon![
+            (x: x0, y: y0),
+            (x: x0 + size, y: y0),
+            (x: x0 + size, y: y0 + size),
+            (x: x0, y: y0 + size),
+            (x: x0, y: y0),
+        ]])
+    }
+
+    #[test]
+    fn ellipsoid_factor_matches_geodesic_area_of_cells() {
+        for (lat, lon) in [(0.0, 10.0), (35.0, 40.0), (48.0, 35.0), (70.0, 20.0)] {
+            let cell = LatLng::new(lat, lon).unwrap().to_cell(Resolution::Seven);
+            let geodesic = cell_polygon(cell).geodesic_area_unsigned() / 1e6;
+            assert_relative_eq!(full_cell_area_km2(cell), geodesic, max_relative = 1e-4);
+        }
+    }
+
+    #[test]
+    fn cell_areas_sum_to_the_mask_area() {
+        let part = RegionPart {
+            code: "SQ".into(),
+            name: "square".into(),
+            shape: square(38.0, 34.0, 1.0),
+        };
+        let grid = Grid::build(&[part], 6).unwrap();
+        let info = &grid.parts()[0];
+        assert_relative_eq!(grid.total_area_km2(), info.area_km2, max_relative = 1e-6);
+        assert_relative_eq!(info.cell_area_km2, info.area_km2, max_relative = 1e-6);
+    }
+
+    #[test]
+    fn border_cells_are_split_between_parts() {
+        let a = RegionPart {
+            code: "A".into(),
+            name: "a".into(),
+            shape: square(38.0, 34.0, 0.5),
+        };
+        let b = RegionPart {
+            code: "B".into(),
+            name: "b".into(),
+            shape: square(38.5, 34.0, 0.5),
+        };
+        let grid = Grid::build(&[a, b], 6).unwrap();
+        let split = grid
+            .pieces()
+            .windows(2)
+            .filter(|w| w[0].cell == w[1].cell)
+            .count();
+        assert!(split > 0, "some cells straddle the shared edge");
+        let both: f64 = grid.parts().iter().map(|p| p.area_km2).sum();
+        assert_relative_eq!(grid.total_area_km2(), both, max_relative = 1e-6);
+        let p = LatLon::new(34.25, 38.25).unwrap();
+        let i = grid.locate(p).unwrap();
+        assert_eq!(grid.main_part(i), 0);
+        assert!(grid.mask_contains(p));
+    }
+
+    #[test]
+    fn bad_resolution_is_an_error() {
+        let part = RegionPart {
+            code: "SQ".into(),
+            name: "square".into(),
+            shape: square(38.0, 34.0, 1.0),
+        };
+        assert!(matches!(
+            Grid::build(&[part], 16),
+            Err(GridError::Resolution(16))
+        ));
+        assert!(matches!(Grid::build(&[], 7), Err(GridError::NoParts)));
+    }
+}
