@@ -18,6 +18,13 @@ pub struct ServeArgs {
     /// Largest JSON request body, in bytes.
     #[arg(long, default_value_t = 2 * 1024 * 1024)]
     pub max_body: usize,
+    /// Region of the maps when a request names none: comma-separated area codes (default:
+    /// SYR,IRQ if stored, else every stored country).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// H3 resolution of the maps (7 ≈ 5 km² cells).
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u8).range(0..=10))]
+    pub resolution: u8,
 }
 
 pub fn run(db: &Path, args: ServeArgs) -> anyhow::Result<()> {
@@ -25,10 +32,12 @@ pub fn run(db: &Path, args: ServeArgs) -> anyhow::Result<()> {
         tracing::warn!(db = %db.display(), "database does not exist yet: it will be created empty");
     }
     let opts = frontline::server::Options {
-        db: db.to_owned(),
         public: args.public,
         pool_size: args.pool,
         max_body_bytes: args.max_body,
+        region: args.region,
+        resolution: args.resolution,
+        ..frontline::server::Options::new(db)
     };
     frontline::server::serve(args.bind, opts).context("running the server")
 }

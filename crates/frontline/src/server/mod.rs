@@ -9,6 +9,7 @@
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod maps;
 pub mod mvt;
 pub mod openapi;
 pub mod pool;

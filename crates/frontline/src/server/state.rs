@@ -6,10 +6,13 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use frontline_core::ObservationKey;
+use anyhow::Context;
+use frontline_core::estimate::Params;
+use frontline_core::{AoiKind, ObservationKey};
 use frontline_store::{Store, StoredObservation};
 
 use super::error::ApiError;
+use super::maps::{default_region, normalise_region, MapCache};
 use super::pool::Pool;
 
 /// One database handle: the store, whose file also holds the server's own tables (tokens,
@@ -20,7 +23,6 @@ pub struct Db {
 
 impl Db {
     pub fn open(path: &Path) -> anyhow::Result<Self> {
-        use anyhow::Context;
         let store =
             Store::open(path).with_context(|| format!("opening database {}", path.display()))?;
         Ok(Self { store })
@@ -56,6 +58,25 @@ pub struct Options {
     pub pool_size: usize,
     /// Largest JSON body accepted.
     pub max_body_bytes: usize,
+    /// Default region (comma-separated area codes); `None`: Syria and Iraq if stored, else
+    /// every stored country.
+    pub region: Option<String>,
+    /// H3 resolution of the maps.
+    pub resolution: u8,
+}
+
+impl Options {
+    /// Options for a database file with the defaults of `frontline serve`.
+    pub fn new(db: impl Into<PathBuf>) -> Self {
+        Self {
+            db: db.into(),
+            public: false,
+            pool_size: 4,
+            max_body_bytes: 2 * 1024 * 1024,
+            region: None,
+            resolution: 7,
+        }
+    }
 }
 
 pub struct AppState {
@@ -66,6 +87,11 @@ pub struct AppState {
     generation: AtomicU64,
     /// Today's date, for refusing future dates (a function so tests can fix it).
     pub today: fn() -> NaiveDate,
+    pub cache: MapCache,
+    pub resolution: u8,
+    pub params: Params,
+    /// Region used when a request names none.
+    pub default_region: String,
 }
 
 impl AppState {
@@ -73,11 +99,28 @@ impl AppState {
         let handles = (0..opts.pool_size.max(1))
             .map(|_| Db::open(&opts.db))
             .collect::<anyhow::Result<Vec<_>>>()?;
+        let countries: Vec<(String, AoiKind)> = handles[0]
+            .store
+            .areas(Some(AoiKind::Country))
+            .context("listing the stored countries")?
+            .into_iter()
+            .map(|a| (a.code, a.kind))
+            .collect();
+        let default_region = match &opts.region {
+            Some(r) => {
+                normalise_region(r).map_err(|e| anyhow::anyhow!("--region: {}", e.message))?
+            }
+            None => default_region(&countries, &["SYR", "IRQ"]),
+        };
         Ok(Arc::new(Self {
             db: Pool::new(handles),
             public: opts.public,
             generation: AtomicU64::new(0),
             today: || chrono::Utc::now().date_naive(),
+            cache: MapCache::default(),
+            resolution: opts.resolution,
+            params: Params::default(),
+            default_region,
         }))
     }
 

@@ -2,7 +2,10 @@
 //! where, so the whole API can be read in one screen (and matches `openapi.rs`).
 
 mod admin;
+mod control;
 mod evidence;
+mod observations;
+mod params;
 mod system;
 
 use axum::extract::DefaultBodyLimit;
@@ -19,6 +22,22 @@ pub fn routes(opts: &Options) -> Router<Arc<AppState>> {
         .route("/health", get(system::health))
         .route("/api", get(system::api_index))
         .route("/api/openapi.json", get(system::openapi))
+        .route("/api/control", get(control::control))
+        .route("/api/area", get(control::area))
+        .route("/api/whois", get(control::whois))
+        .route("/api/explain", get(control::explain))
+        .route("/api/actors", get(control::actors))
+        .route("/api/areas", get(control::areas))
+        .route("/api/areas/{code}", get(control::area_one))
+        .route(
+            "/api/observations",
+            get(observations::list).post(observations::create),
+        )
+        .route(
+            "/api/observations/{key}",
+            get(observations::get_one).put(observations::correct),
+        )
+        .route("/api/observations/{key}/retire", post(observations::retire))
         .route("/api/audit", get(admin::audit))
         .route("/api/tokens", get(admin::tokens))
         .route(
