@@ -14,7 +14,7 @@ use frontline_core::control_map::{ControlFeature, ControlMap, DissolveOptions};
 use frontline_core::estimate;
 use frontline_core::grid::{Grid, RegionPart};
 use frontline_core::{AoiKind, Observation};
-use frontline_store::StoredObservation;
+use frontline_store::{StoredEvent, StoredObservation};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -44,21 +44,49 @@ pub struct CachedMap {
     pub features: Vec<ControlFeature>,
     /// The features as a GeoJSON FeatureCollection, ready to send.
     pub geojson: Bytes,
-    tiles: Mutex<HashMap<TileId, Bytes>>,
+    /// Encoded vector tiles by (tile, layers, event window in days).
+    tiles: Mutex<HashMap<TileKey, Bytes>>,
+    /// Events of the window ending on the map's date, by window length in days.
+    events: Mutex<HashMap<u32, Arc<Vec<StoredEvent>>>>,
 }
 
+/// Which tile of a map: the tile, the layers asked for and the events' window.
+pub type TileKey = (TileId, u8, u32);
+
+/// Most tiles kept per map (a map of a region at zooms 0–12 has a few thousand).
+const MAX_TILES: usize = 20_000;
+
 impl CachedMap {
-    /// A tile's bytes, encoding it the first time.
-    pub fn tile(&self, id: TileId, encode: impl FnOnce(&Self) -> Vec<u8>) -> Bytes {
-        if let Some(t) = self.tiles.lock().expect("tile cache lock").get(&id) {
-            return t.clone();
-        }
-        let bytes = Bytes::from(encode(self));
+    /// A tile's bytes if they were encoded before.
+    pub fn cached_tile(&self, key: &TileKey) -> Option<Bytes> {
         self.tiles
             .lock()
             .expect("tile cache lock")
-            .insert(id, bytes.clone());
-        bytes
+            .get(key)
+            .cloned()
+    }
+
+    pub fn keep_tile(&self, key: TileKey, bytes: Bytes) {
+        let mut t = self.tiles.lock().expect("tile cache lock");
+        if t.len() >= MAX_TILES {
+            t.clear();
+        }
+        t.insert(key, bytes);
+    }
+
+    pub fn cached_events(&self, window: u32) -> Option<Arc<Vec<StoredEvent>>> {
+        self.events
+            .lock()
+            .expect("events cache lock")
+            .get(&window)
+            .cloned()
+    }
+
+    pub fn keep_events(&self, window: u32, events: Arc<Vec<StoredEvent>>) {
+        self.events
+            .lock()
+            .expect("events cache lock")
+            .insert(window, events);
     }
 }
 
@@ -254,6 +282,7 @@ impl MapCache {
                     features,
                     geojson,
                     tiles: Mutex::default(),
+                    events: Mutex::default(),
                 }))
             })
             .await

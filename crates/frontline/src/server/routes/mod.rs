@@ -3,10 +3,13 @@
 
 mod admin;
 mod control;
+mod events;
 mod evidence;
 mod observations;
+mod ogc;
 mod params;
 mod system;
+mod tiles;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -38,6 +41,14 @@ pub fn routes(opts: &Options) -> Router<Arc<AppState>> {
             get(observations::get_one).put(observations::correct),
         )
         .route("/api/observations/{key}/retire", post(observations::retire))
+        .route("/api/events", get(events::list))
+        .route("/tiles/{z}/{x}/{file}", get(tiles::tile))
+        .route("/ogc", get(ogc::landing))
+        .route("/ogc/conformance", get(ogc::conformance))
+        .route("/ogc/collections", get(ogc::collections))
+        .route("/ogc/collections/{id}", get(ogc::collection_one))
+        .route("/ogc/collections/{id}/items", get(ogc::items))
+        .route("/ogc/collections/{id}/items/{fid}", get(ogc::item))
         .route("/api/audit", get(admin::audit))
         .route("/api/tokens", get(admin::tokens))
         .route(
