@@ -6,6 +6,7 @@
 
 pub mod control_map;
 pub mod estimate;
+pub mod geometry;
 pub mod grid;
 pub mod model;
 pub mod names;

@@ -1,0 +1,185 @@
+//! Geometry repair and measures shared by the importers and the analyses.
+//!
+//! Natural Earth's 10m polygons, decoded from TopoJSON, have self-touching rings (Jordan, Saudi
+//! Arabia, Palestine, Ukraine): invalid by OGC rules, and boolean operations or areas on them
+//! can go wrong. [`make_valid`] repairs such polygons without dropping any of them.
+//!
+//! # Units
+//! Areas are geodesic, in km² on the WGS84 ellipsoid ([`geo::GeodesicArea`]).
+
+use geo::{
+    orient::Direction, unary_union, BooleanOps, GeodesicArea, MultiPolygon, Orient, Validation,
+};
+
+/// Why a geometry could not be repaired.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GeometryError {
+    #[error("the geometry has no polygon to repair")]
+    Empty,
+    #[error("repairing the geometry left nothing (input area {area_km2:.1} km²)")]
+    RepairFailed { area_km2: f64 },
+}
+
+/// A valid geometry and whether it had to be repaired.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Repaired {
+    /// Valid, with exteriors counter-clockwise and holes clockwise.
+    pub geometry: MultiPolygon<f64>,
+    /// True if the input was invalid.
+    pub repaired: bool,
+    /// The first validation problem found in the input, if any (for reports).
+    pub problem: Option<String>,
+}
+
+/// Make `mp` valid: a valid input is only re-oriented; an invalid one (self-touching or
+/// self-crossing rings, overlapping parts) is rebuilt as the union of its rings, which keeps
+/// every part of its area. Never drops a polygon silently: if the union came out empty the
+/// result is an error.
+///
+/// # Examples
+/// ```
+/// use frontline_core::geometry::make_valid;
+/// use geo::wkt;
+/// // Two squares touching at one point written as a single ring: invalid.
+/// let touching = wkt!(MULTIPOLYGON(((0. 0.,2. 0.,2. 2.,4. 2.,4. 4.,2. 4.,2. 2.,0. 2.,0. 0.))));
+/// let fixed = make_valid(touching).unwrap();
+/// assert!(fixed.repaired);
+/// ```
+pub fn make_valid(mp: MultiPolygon<f64>) -> Result<Repaired, GeometryError> {
+    if mp.0.is_empty() {
+        return Err(GeometryError::Empty);
+    }
+    let oriented = mp.orient(Direction::Default);
+    let problem = match oriented.check_validation() {
+        Ok(()) => {
+            return Ok(Repaired {
+                geometry: oriented,
+                repaired: false,
+                problem: None,
+            })
+        }
+        Err(e) => e.to_string(),
+    };
+    // The triangulation-based repair (odd-even rule) keeps both lobes of a self-crossing ring
+    // and every part of a self-touching one; the union of the oriented rings is the fallback.
+    let union = match geo::MakeValid::make_valid(&oriented) {
+        Ok(fixed) if !fixed.0.is_empty() => fixed.orient(Direction::Default),
+        _ => unary_union(std::iter::once(&oriented)).orient(Direction::Default),
+    };
+    if union.0.is_empty() {
+        return Err(GeometryError::RepairFailed {
+            area_km2: area_km2(&oriented),
+        });
+    }
+    Ok(Repaired {
+        geometry: union,
+        repaired: true,
+        problem: Some(problem),
+    })
+}
+
+/// Geodesic area in km². Orients the rings first: after a union, holes may be wound the wrong
+/// way and the signed sum would be garbage.
+pub fn area_km2(mp: &MultiPolygon<f64>) -> f64 {
+    mp.orient(Direction::Default).geodesic_area_unsigned() / 1e6
+}
+
+/// `a` minus `b`, oriented (a convenience for change-between-dates analyses).
+pub fn difference(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+    a.difference(b).orient(Direction::Default)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+    use geo::wkt;
+
+    fn data(rel: &str) -> String {
+        format!("{}/../../data/{rel}", env!("CARGO_MANIFEST_DIR"))
+    }
+
+    /// The named country's geometry from a Natural Earth GeoJSON file.
+    fn country(file: &str, iso3: &str) -> MultiPolygon<f64> {
+        let text = std::fs::read_to_string(data(file)).unwrap();
+        let fc: geojson::FeatureCollection = text.parse().unwrap();
+        let f = fc
+            .features
+            .into_iter()
+            .find(|f| f.property("iso_a3").and_then(|v| v.as_str()) == Some(iso3))
+            .unwrap();
+        match geo::Geometry::<f64>::try_from(f.geometry.unwrap()).unwrap() {
+            geo::Geometry::Polygon(p) => MultiPolygon(vec![p]),
+            geo::Geometry::MultiPolygon(mp) => mp,
+            other => panic!("{iso3}: unexpected {other:?}"),
+        }
+    }
+
+    fn assert_repaired_keeping_area(file: &str, iso3: &str) {
+        let raw = country(file, iso3);
+        assert!(!raw.is_valid(), "{iso3} is expected to be invalid as given");
+        let before = raw.geodesic_area_signed().abs() / 1e6;
+        let fixed = make_valid(raw.clone()).unwrap();
+        assert!(fixed.repaired);
+        assert!(fixed.geometry.is_valid(), "{iso3} still invalid");
+        let after = area_km2(&fixed.geometry);
+        // Self-touching rings enclose no area at the touching points: the area must not move
+        // by more than 0.1 %.
+        assert_relative_eq!(after, area_km2(&raw), max_relative = 1e-3);
+        assert!(after > 0.5 * before, "{iso3}: {after} km² vs {before} km²");
+        assert!(fixed.geometry.0.len() >= raw.0.len().min(1));
+    }
+
+    #[test]
+    fn natural_earth_jordan_is_repaired_not_dropped() {
+        assert_repaired_keeping_area("boundaries/ne_10m_admin_0_countries_mideast.geojson", "JOR");
+    }
+
+    #[test]
+    fn natural_earth_saudi_arabia_is_repaired_not_dropped() {
+        assert_repaired_keeping_area("boundaries/ne_10m_admin_0_countries_mideast.geojson", "SAU");
+    }
+
+    #[test]
+    fn natural_earth_palestine_is_repaired_not_dropped() {
+        assert_repaired_keeping_area("boundaries/ne_10m_admin_0_countries_mideast.geojson", "PSE");
+    }
+
+    #[test]
+    fn natural_earth_ukraine_is_repaired_not_dropped() {
+        assert_repaired_keeping_area(
+            "ukraine/ne_10m_admin_0_countries_ukraine_region.geojson",
+            "UKR",
+        );
+    }
+
+    #[test]
+    fn valid_syria_is_left_alone_and_measures_185_941_km2() {
+        let syria = country("boundaries/ne_10m_admin_0_countries_mideast.geojson", "SYR");
+        let r = make_valid(syria).unwrap();
+        assert!(!r.repaired);
+        // The data README's geodesic area.
+        assert_relative_eq!(area_km2(&r.geometry), 185_941.0, max_relative = 1e-4);
+    }
+
+    #[test]
+    fn a_bowtie_keeps_both_lobes() {
+        let bowtie = wkt!(MULTIPOLYGON(((0. 0., 0. 1., 1. 0., 1. 1., 0. 0.))));
+        let r = make_valid(bowtie).unwrap();
+        assert!(r.repaired && r.geometry.is_valid());
+        assert_eq!(r.geometry.0.len(), 2);
+    }
+
+    #[test]
+    fn area_ignores_ring_winding() {
+        let cw = wkt!(MULTIPOLYGON(((0. 0., 0. 1., 1. 1., 1. 0., 0. 0.))));
+        let ccw = wkt!(MULTIPOLYGON(((0. 0., 1. 0., 1. 1., 0. 1., 0. 0.))));
+        assert_relative_eq!(area_km2(&cw), area_km2(&ccw), max_relative = 1e-12);
+        assert!(area_km2(&cw) > 12_000.0 && area_km2(&cw) < 12_500.0);
+    }
+
+    #[test]
+    fn empty_input_is_an_error() {
+        assert_eq!(make_valid(MultiPolygon(vec![])), Err(GeometryError::Empty));
+    }
+}
