@@ -170,6 +170,10 @@ fn ogrinfo() -> Option<()> {
     match Command::new("ogrinfo").arg("--version").output() {
         Ok(o) if o.status.success() => Some(()),
         _ => {
+            assert!(
+                std::env::var_os("FRONTLINE_REQUIRE_GDAL").is_none(),
+                "FRONTLINE_REQUIRE_GDAL is set but ogrinfo cannot be run"
+            );
             println!("NOTICE: ogrinfo (gdal-bin) is not installed: the GDAL client check is skipped. Install it with apt-get install -y gdal-bin.");
             None
         }
