@@ -3,6 +3,7 @@
 
 mod cli;
 mod commands;
+mod import;
 
 use clap::Parser;
 

@@ -1,15 +1,90 @@
-//! `frontline import <kind> <file>`.
+//! `frontline import <kind> <file> [options]`: read one file into the database, in one
+//! transaction, and print what was inserted, unchanged, superseded, skipped and rejected.
 
+use anyhow::Context;
+use chrono::NaiveDate;
+use frontline_core::AoiKind;
+use frontline_store::Store;
 use std::path::{Path, PathBuf};
+
+use crate::import::{import_path, ImportKind, ImportOptions, RejectMode};
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
-    /// What the file holds.
-    pub kind: String,
-    /// The file to import.
+    /// What the file holds (see docs/formats.md).
+    #[arg(value_enum, value_name = "KIND")]
+    pub format: ImportKind,
+    /// The file to import (.gz files are decompressed transparently).
     pub file: PathBuf,
+    /// Import the good rows and write the bad ones, with their reasons, to this CSV file
+    /// (without it, the first bad row stops the import and nothing is written).
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+    /// changes, airstrikes: write the rows whose place could not be located to this file.
+    #[arg(long, value_name = "FILE")]
+    pub unresolved: Option<PathBuf>,
+    /// wiki, wiki-lua: the module (syria or iraq); inferred from the file name if absent.
+    #[arg(long)]
+    pub module: Option<String>,
+    /// wiki, wiki-lua: the snapshot's date (month precision) [default: 2017-07-20].
+    #[arg(long)]
+    pub date: Option<NaiveDate>,
+    /// wiki, wiki-lua: the mark legend [default: marks.csv beside the file, else the bundled one].
+    #[arg(long, value_name = "FILE")]
+    pub marks: Option<PathBuf>,
+    /// boundaries: the kind of area (country, province, city, custom).
+    #[arg(long = "kind", default_value = "custom")]
+    pub area_kind: AoiKind,
+    /// boundaries: the property holding the name [default: name, NAME or shapeName].
+    #[arg(long)]
+    pub name_field: Option<String>,
+    /// boundaries: the property holding the code [default: iso_a3, ISO_A3 or shapeISO].
+    #[arg(long)]
+    pub code_field: Option<String>,
+    /// Treat this day as today for the future-date check [default: today].
+    #[arg(long, hide = true)]
+    pub today: Option<NaiveDate>,
 }
 
-pub fn run(_db: &Path, _args: ImportArgs) -> anyhow::Result<()> {
-    anyhow::bail!("import: being built (issue 2)")
+pub fn run(db: &Path, args: ImportArgs) -> anyhow::Result<()> {
+    let mut store =
+        Store::open(db).with_context(|| format!("opening database {}", db.display()))?;
+    let mut opts = ImportOptions {
+        rejects: args.rejects.map_or(RejectMode::Fail, RejectMode::WriteTo),
+        unresolved: args.unresolved,
+        module: args.module,
+        date: args.date,
+        marks: args.marks,
+        area_kind: args.area_kind,
+        name_field: args.name_field,
+        code_field: args.code_field,
+        ..ImportOptions::default()
+    };
+    if let Some(today) = args.today {
+        opts.today = today;
+    }
+    let summary = import_path(&mut store, args.format, &args.file, &opts).with_context(|| {
+        format!(
+            "importing {} as {}",
+            args.file.display(),
+            args.format.as_str()
+        )
+    })?;
+    println!("{summary}");
+    if !summary.rejects.is_empty() {
+        if let RejectMode::WriteTo(p) = &opts.rejects {
+            println!(
+                "{} rejected rows written to {}",
+                summary.rejects.len(),
+                p.display()
+            );
+        }
+    }
+    if !summary.unresolved.is_empty() {
+        println!("unresolved places ({}):", summary.unresolved.len());
+        for u in &summary.unresolved {
+            println!("  {u}");
+        }
+    }
+    Ok(())
 }

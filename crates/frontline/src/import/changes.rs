@@ -1,0 +1,179 @@
+//! `frontline import changes`: dated control changes
+//! (date,precision,place,country,lat,lon,new_controller,previous_controller,change,source_url,quote).
+//!
+//! - `change` sets the status: captured / recaptured / siege_broken → held by the new
+//!   controller; besieged → the previous controller besieged by the new one; contested →
+//!   contested between the new and the previous controller.
+//! - A controller written "A and B" (a joint capture) → `shared` by A and B.
+//! - Rows without coordinates are located by name in the row's country: the stored gazetteer
+//!   first, then the Wikipedia snapshot labels (normalised names, then spelling skeletons, then
+//!   the name without a parenthetical qualifier). A name that matches nothing, or places more
+//!   than 10 km apart, stays unresolved: the row is not imported, it is listed (never guessed).
+//! - The key hashes date, place, country, controllers and change: re-importing changes nothing.
+
+use frontline_core::{
+    ActorId, ControlStatus, DatePrecision, Evidence, FeatureType, Footprint, Observation,
+    ObservationKey, ObservedDate, Source,
+};
+use frontline_store::ImportBatch;
+
+use super::resolve::{Actors, PlaceIndex, Resolution};
+use super::{actor_field, table, Ctx, FieldError, ImportError};
+
+const COLUMNS: &[&str] = &[
+    "date",
+    "precision",
+    "place",
+    "country",
+    "lat",
+    "lon",
+    "new_controller",
+    "previous_controller",
+    "change",
+    "source_url",
+    "quote",
+];
+
+/// One actor, or two for a joint "A and B".
+fn controllers(
+    actors: &Actors,
+    field: &str,
+    name: &str,
+) -> Result<(ActorId, Option<ActorId>), FieldError> {
+    if let Some(a) = actors.resolve(name) {
+        return Ok((a, None));
+    }
+    if let Some((a, b)) = name.split_once(" and ") {
+        if let (Some(a), Some(b)) = (actors.resolve(a), actors.resolve(b)) {
+            return Ok((a, Some(b)));
+        }
+    }
+    actor_field(actors, field, name).map(|a| (a, None))
+}
+
+pub(crate) fn parse(
+    ctx: &mut Ctx<'_>,
+    text: &str,
+    actors: &Actors,
+    places: &PlaceIndex,
+    batch: &mut ImportBatch,
+) -> Result<(), ImportError> {
+    let rows = table::read(ctx, text, b',', COLUMNS, &["quote"])?;
+    ctx.start_progress(rows.len() as u64, "changes");
+    let mut resolved_by_name = 0u64;
+    for row in rows {
+        ctx.progress.inc(1);
+        let result = (|| -> Result<Option<Observation>, FieldError> {
+            let precision: DatePrecision = row.parse("precision")?;
+            let date = row.req("date")?;
+            let observed = ObservedDate::parse_with_precision(date, precision)
+                .map_err(|e| FieldError::new("date", e))?;
+            let observed = ctx.not_future("date", observed)?;
+            let place = row.req("place")?;
+            let country = row.req("country")?.to_ascii_uppercase();
+            let (new, new2) = controllers(actors, "new_controller", row.req("new_controller")?)?;
+            let previous = match row.opt("previous_controller") {
+                Some(p) => Some(controllers(actors, "previous_controller", p)?.0),
+                None => None,
+            };
+            let change = row.req("change")?;
+            let (actor, actor2, status) = match change {
+                "captured" | "recaptured" | "siege_broken" => match new2 {
+                    Some(b) => (new, Some(b), ControlStatus::Shared),
+                    None => (new, None, ControlStatus::Held),
+                },
+                "besieged" => {
+                    let besieged = previous.clone().ok_or_else(|| {
+                        FieldError::new("previous_controller", "a besieged row needs the besieged (previous) controller")
+                    })?;
+                    (besieged, Some(new), ControlStatus::Besieged)
+                }
+                "contested" => {
+                    let other = previous.clone().ok_or_else(|| {
+                        FieldError::new("previous_controller", "a contested row needs the other party")
+                    })?;
+                    (new, Some(other), ControlStatus::Contested)
+                }
+                other => {
+                    return Err(FieldError::new(
+                        "change",
+                        format!("{other:?}: expected captured, recaptured, besieged, siege_broken or contested"),
+                    ))
+                }
+            };
+            let point = if row.opt("lat").is_some() || row.opt("lon").is_some() {
+                table::latlon(&row, "lat", "lon")?
+            } else {
+                match places.resolve(place, Some(&country)) {
+                    Resolution::Found { point, .. } => {
+                        resolved_by_name += 1;
+                        point
+                    }
+                    Resolution::Ambiguous(n) => {
+                        ctx.unresolved.push(format!(
+                            "line {}: {place} ({country}): {n} different places carry this name",
+                            row.line
+                        ));
+                        return Ok(None);
+                    }
+                    Resolution::NotFound => {
+                        ctx.unresolved.push(format!(
+                            "line {}: {place} ({country}): not in the gazetteer or the map labels",
+                            row.line
+                        ));
+                        return Ok(None);
+                    }
+                }
+            };
+            let key = ObservationKey::hashed(
+                "changes",
+                &[
+                    date,
+                    precision.as_str(),
+                    place,
+                    &country,
+                    row.get("new_controller"),
+                    row.get("previous_controller"),
+                    change,
+                ],
+            );
+            let o = Observation {
+                key,
+                label: Some(place.to_owned()),
+                footprint: Footprint::Point(point),
+                feature: FeatureType::Town,
+                actor,
+                actor2,
+                status,
+                observed,
+                source: Source {
+                    citation: "IS control changes 2014–2017 compilation".into(),
+                    url: row.opt("source_url").map(str::to_owned),
+                },
+                evidence: row
+                    .opt("quote")
+                    .map(|q| Evidence::Report { text: q.to_owned() })
+                    .into_iter()
+                    .collect(),
+                grading: None,
+                analyst: None,
+                note: Some(format!(
+                    "{change} (from {})",
+                    row.get("previous_controller")
+                )),
+                recorded_at: chrono::Utc::now(),
+            };
+            o.validate()
+                .map_err(|e| FieldError::new("new_controller", e))?;
+            Ok(Some(o))
+        })();
+        match result {
+            Ok(Some(o)) => batch.observations.push(o),
+            Ok(None) => {}
+            Err(e) => ctx.reject(row.line, e, &row.raw())?,
+        }
+    }
+    ctx.notes
+        .push(format!("{resolved_by_name} rows located by place name"));
+    Ok(())
+}

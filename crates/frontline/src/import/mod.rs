@@ -1,0 +1,440 @@
+//! Importers: turn files into validated domain values and write them to the store in one
+//! transaction. One module per format; this module holds what they share: reading the file
+//! (gzip, encodings, SHA-256), row errors that name file, line and field, the `--rejects` mode,
+//! actor and place-name resolution, the progress bar and the summary.
+//!
+//! The rules every importer follows (docs/formats.md has the details per format):
+//! - a malformed row stops the import with an error naming file, line and field, and nothing is
+//!   written; with [`RejectMode::WriteTo`] (`--rejects FILE`) or [`RejectMode::Collect`] the
+//!   good rows are imported and the bad ones reported with their reasons;
+//! - re-importing the same file changes nothing (keys come from the dataset's ids or from a
+//!   content hash, and the store skips rows identical to what it holds);
+//! - an actor name must resolve to a stored actor (by id, name or alias);
+//! - dates after "today" ([`ImportOptions::today`]), out-of-range coordinates, empty or
+//!   truncated files and non-UTF-8 text are errors.
+
+mod acled;
+mod actors;
+mod airstrikes;
+mod boundaries;
+mod changes;
+mod country;
+mod gazetteer;
+mod input;
+mod observations;
+mod resolve;
+mod table;
+mod ucdp;
+mod wiki;
+mod wiki_lua;
+
+pub use input::Input;
+
+use anyhow::Context;
+use chrono::{NaiveDate, Utc};
+use frontline_core::{ActorId, AoiKind};
+use frontline_store::{ImportBatch, ImportReport, Store};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The formats `frontline import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportKind {
+    /// Actors CSV: id,name,aliases,colour,coalition (data/actors.csv).
+    Actors,
+    /// Frontline's own observation schema, CSV or GeoJSON (by extension).
+    Observations,
+    /// Wikipedia detailed-map snapshot CSV (lat,long,mark,label) through marks.csv.
+    Wiki,
+    /// The Wikipedia map modules' raw Lua text.
+    WikiLua,
+    /// Dated control changes (data/control/is_control_changes_2014_2017.csv).
+    Changes,
+    /// GeoJSON areas of interest (Natural Earth, geoBoundaries, any GeoJSON with names).
+    Boundaries,
+    /// GeoNames CSV or TSV dump, or Natural Earth populated places CSV.
+    Gazetteer,
+    /// UCDP GED CSV (full public layout or the year-only replication layout).
+    Ucdp,
+    /// ACLED CSV export.
+    Acled,
+    /// Coalition air-strike compilations (Guardian or Information layouts).
+    Airstrikes,
+}
+
+impl ImportKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Actors => "actors",
+            Self::Observations => "observations",
+            Self::Wiki => "wiki",
+            Self::WikiLua => "wiki-lua",
+            Self::Changes => "changes",
+            Self::Boundaries => "boundaries",
+            Self::Gazetteer => "gazetteer",
+            Self::Ucdp => "ucdp",
+            Self::Acled => "acled",
+            Self::Airstrikes => "airstrikes",
+        }
+    }
+}
+
+/// What to do with malformed rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum RejectMode {
+    /// Stop at the first bad row; nothing is imported.
+    #[default]
+    Fail,
+    /// Import the good rows; write the bad ones with their reasons to this file (CSV).
+    WriteTo(PathBuf),
+    /// Import the good rows; return the bad ones in [`ImportSummary::rejects`] (for callers
+    /// such as the demo that report them themselves).
+    #[allow(dead_code)]
+    Collect,
+}
+
+/// Options shared by the importers; each reads the ones that apply to it.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    pub rejects: RejectMode,
+    /// Where `changes` and `airstrikes` write the rows whose place name stayed unresolved.
+    pub unresolved: Option<PathBuf>,
+    /// "Today" for the future-date check (tests inject it).
+    pub today: NaiveDate,
+    /// `wiki`/`wiki-lua`: syria or iraq (inferred from the file name if absent).
+    pub module: Option<String>,
+    /// `wiki`/`wiki-lua`: the snapshot's date (month precision); default 2017-07-20.
+    pub date: Option<NaiveDate>,
+    /// `wiki`/`wiki-lua`: the mark legend; default marks.csv beside the file, else the bundled one.
+    pub marks: Option<PathBuf>,
+    /// `boundaries`: the kind of area.
+    pub area_kind: AoiKind,
+    /// `boundaries`: property holding the name / code (auto-detected if absent).
+    pub name_field: Option<String>,
+    pub code_field: Option<String>,
+    /// Show a progress bar (only drawn on a terminal).
+    pub progress: bool,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        Self {
+            rejects: RejectMode::Fail,
+            unresolved: None,
+            today: Utc::now().date_naive(),
+            module: None,
+            date: None,
+            marks: None,
+            area_kind: AoiKind::Custom,
+            name_field: None,
+            code_field: None,
+            progress: true,
+        }
+    }
+}
+
+/// A bad row: where and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reject {
+    pub line: u64,
+    pub field: Option<String>,
+    pub reason: String,
+    /// The row as read (for CSV: the record's fields joined by commas).
+    pub raw: String,
+}
+
+/// A whole-import error: the file, the line (0 for whole-file problems) and the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}{}{}: {reason}", if *.line > 0 { format!(":{}", .line) } else { String::new() }, .field.as_ref().map(|f| format!(": field `{f}`")).unwrap_or_default())]
+pub struct ImportError {
+    pub file: String,
+    pub line: u64,
+    pub field: Option<String>,
+    pub reason: String,
+}
+
+/// A problem with one field of a row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub reason: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, reason: impl fmt::Display) -> Self {
+        Self {
+            field: field.to_owned(),
+            reason: reason.to_string(),
+        }
+    }
+}
+
+/// The importers' working state: options, tallies and rejects.
+pub(crate) struct Ctx<'a> {
+    pub file: String,
+    pub opts: &'a ImportOptions,
+    pub rejects: Vec<Reject>,
+    pub skipped: u64,
+    pub skipped_why: std::collections::BTreeMap<String, u64>,
+    pub unresolved: Vec<String>,
+    pub repaired: u64,
+    pub notes: Vec<String>,
+    pub progress: ProgressBar,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(file: String, opts: &'a ImportOptions) -> Self {
+        Self {
+            file,
+            opts,
+            rejects: Vec::new(),
+            skipped: 0,
+            skipped_why: Default::default(),
+            unresolved: Vec::new(),
+            repaired: 0,
+            notes: Vec::new(),
+            progress: ProgressBar::hidden(),
+        }
+    }
+
+    /// A whole-file error.
+    pub fn file_error(&self, reason: impl fmt::Display) -> ImportError {
+        ImportError {
+            file: self.file.clone(),
+            line: 0,
+            field: None,
+            reason: reason.to_string(),
+        }
+    }
+
+    /// A bad row: an error in [`RejectMode::Fail`], otherwise recorded and skipped.
+    pub fn reject(&mut self, line: u64, err: FieldError, raw: &str) -> Result<(), ImportError> {
+        if self.opts.rejects == RejectMode::Fail {
+            return Err(ImportError {
+                file: self.file.clone(),
+                line,
+                field: Some(err.field),
+                reason: err.reason,
+            });
+        }
+        self.rejects.push(Reject {
+            line,
+            field: Some(err.field),
+            reason: err.reason,
+            raw: raw.to_owned(),
+        });
+        Ok(())
+    }
+
+    /// A row deliberately left out (not an error), counted under `why`.
+    pub fn skip(&mut self, why: &str) {
+        self.skipped += 1;
+        *self.skipped_why.entry(why.to_owned()).or_default() += 1;
+    }
+
+    pub fn start_progress(&mut self, len: u64, what: &str) {
+        if self.opts.progress {
+            let bar = ProgressBar::new(len);
+            bar.set_style(
+                ProgressStyle::with_template("{msg:>12} [{bar:40}] {pos}/{len} ({elapsed})")
+                    .expect("valid template")
+                    .progress_chars("=> "),
+            );
+            bar.set_message(what.to_owned());
+            self.progress = bar;
+        }
+    }
+
+    /// Reject a date after today.
+    pub fn not_future(
+        &self,
+        field: &str,
+        d: frontline_core::ObservedDate,
+    ) -> Result<frontline_core::ObservedDate, FieldError> {
+        d.not_after(self.opts.today)
+            .map_err(|e| FieldError::new(field, e))
+    }
+}
+
+/// What an import did, printable.
+#[derive(Debug, Clone, Default)]
+pub struct ImportSummary {
+    pub kind: &'static str,
+    pub file: String,
+    pub report: ImportReport,
+    /// Rows deliberately left out (not control marks, duplicate rows, …), with reasons.
+    pub skipped: u64,
+    pub skipped_why: Vec<(String, u64)>,
+    pub rejects: Vec<Reject>,
+    /// Place names that could not be located (rows not imported).
+    pub unresolved: Vec<String>,
+    /// Geometries that were invalid and repaired.
+    pub repaired: u64,
+    pub notes: Vec<String>,
+}
+
+impl fmt::Display for ImportSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let t = self.report.total();
+        write!(
+            f,
+            "{} {}: {} inserted, {} unchanged, {} superseded, {} skipped, {} rejected, {} unresolved",
+            self.kind,
+            self.file,
+            t.inserted,
+            t.unchanged,
+            t.superseded,
+            self.skipped,
+            self.rejects.len(),
+            self.unresolved.len()
+        )?;
+        if self.repaired > 0 {
+            write!(f, ", {} geometries repaired", self.repaired)?;
+        }
+        for (why, n) in &self.skipped_why {
+            write!(f, "\n  skipped {n}: {why}")?;
+        }
+        for note in &self.notes {
+            write!(f, "\n  {note}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Import `path` as `kind` into `store`: read, validate, then write in one transaction.
+pub fn import_path(
+    store: &mut Store,
+    kind: ImportKind,
+    path: &Path,
+    opts: &ImportOptions,
+) -> anyhow::Result<ImportSummary> {
+    let input = Input::read(path)?;
+    import_input(store, kind, &input, opts)
+}
+
+/// Import already-read input (see [`Input::from_bytes`]).
+pub fn import_input(
+    store: &mut Store,
+    kind: ImportKind,
+    input: &Input,
+    opts: &ImportOptions,
+) -> anyhow::Result<ImportSummary> {
+    let mut ctx = Ctx::new(input.name.clone(), opts);
+    let mut batch = ImportBatch {
+        kind: kind.as_str().to_owned(),
+        file_name: input.name.clone(),
+        sha256: input.sha256.clone(),
+        ..Default::default()
+    };
+    let text = input.text().map_err(|reason| ctx.file_error(reason))?;
+    match kind {
+        ImportKind::Actors => actors::parse(&mut ctx, text, &mut batch)?,
+        ImportKind::Observations => {
+            let actors = resolve::Actors::load(store)?;
+            if input.name.ends_with(".geojson")
+                || input.name.ends_with(".json")
+                || input.name.ends_with(".geojson.gz")
+            {
+                observations::parse_geojson(&mut ctx, text, &actors, &mut batch)?
+            } else {
+                observations::parse_csv(&mut ctx, text, &actors, &mut batch)?
+            }
+        }
+        ImportKind::Wiki | ImportKind::WikiLua => {
+            let actors = resolve::Actors::load(store)?;
+            let setup = wiki::Setup::new(&ctx, &input.name, &actors)?;
+            let rows = if kind == ImportKind::Wiki {
+                wiki::read_csv(&mut ctx, text)?
+            } else {
+                wiki_lua::read_lua(&mut ctx, text)?
+            };
+            wiki::convert(&mut ctx, &setup, rows, &mut batch)?
+        }
+        ImportKind::Changes => {
+            let actors = resolve::Actors::load(store)?;
+            let places = resolve::PlaceIndex::load(store)?;
+            changes::parse(&mut ctx, text, &actors, &places, &mut batch)?
+        }
+        ImportKind::Boundaries => boundaries::parse(&mut ctx, text, &mut batch)?,
+        ImportKind::Gazetteer => gazetteer::parse(&mut ctx, text, &mut batch)?,
+        ImportKind::Ucdp => {
+            let actors = resolve::Actors::load(store)?;
+            ucdp::parse(&mut ctx, text, &actors, &mut batch)?
+        }
+        ImportKind::Acled => {
+            let actors = resolve::Actors::load(store)?;
+            acled::parse(&mut ctx, text, &actors, &mut batch)?
+        }
+        ImportKind::Airstrikes => {
+            let actors = resolve::Actors::load(store)?;
+            let places = resolve::PlaceIndex::load(store)?;
+            airstrikes::parse(&mut ctx, text, &actors, &places, store, &mut batch)?
+        }
+    }
+    ctx.progress.finish_and_clear();
+    batch.skipped = ctx.skipped;
+    batch.rejected = ctx.rejects.len() as u64;
+    batch.unresolved = ctx.unresolved.len() as u64;
+    batch.repaired = ctx.repaired;
+    let report = store
+        .import(batch)
+        .with_context(|| format!("writing {} to the database", input.name))?;
+    if let RejectMode::WriteTo(path) = &opts.rejects {
+        write_rejects(path, &ctx.rejects)
+            .with_context(|| format!("writing rejects to {}", path.display()))?;
+    }
+    if let Some(path) = &opts.unresolved {
+        let mut text = String::from("row\n");
+        for u in &ctx.unresolved {
+            text.push_str(&csv_field(u));
+            text.push('\n');
+        }
+        std::fs::write(path, text)
+            .with_context(|| format!("writing unresolved names to {}", path.display()))?;
+    }
+    Ok(ImportSummary {
+        kind: kind.as_str(),
+        file: input.name.clone(),
+        report,
+        skipped: ctx.skipped,
+        skipped_why: ctx.skipped_why.into_iter().collect(),
+        rejects: ctx.rejects,
+        unresolved: ctx.unresolved,
+        repaired: ctx.repaired,
+        notes: ctx.notes,
+    })
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+fn write_rejects(path: &Path, rejects: &[Reject]) -> std::io::Result<()> {
+    let mut text = String::from("line,field,reason,row\n");
+    for r in rejects {
+        text.push_str(&format!(
+            "{},{},{},{}\n",
+            r.line,
+            csv_field(r.field.as_deref().unwrap_or("")),
+            csv_field(&r.reason),
+            csv_field(&r.raw)
+        ));
+    }
+    std::fs::write(path, text)
+}
+
+/// Parse an actor id field that must name a stored actor.
+pub(crate) fn actor_field(
+    actors: &resolve::Actors,
+    field: &str,
+    value: &str,
+) -> Result<ActorId, FieldError> {
+    actors
+        .resolve(value)
+        .ok_or_else(|| FieldError::new(field, format!("unknown actor {value:?}: not an actor id, name or alias (import data/actors.csv first, or add an alias)")))
+}

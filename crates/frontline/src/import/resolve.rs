@@ -1,0 +1,206 @@
+//! Name resolution: actor names to actor ids (through names and aliases), and place names to
+//! points (through the stored gazetteer and the Wikipedia snapshot labels).
+
+use frontline_core::names::{normalize, skeleton};
+use frontline_core::{ActorId, Footprint, LatLon};
+use frontline_store::Store;
+use std::collections::HashMap;
+
+use super::ImportError;
+
+fn store_error(e: frontline_store::StoreError) -> ImportError {
+    ImportError {
+        file: "database".into(),
+        line: 0,
+        field: None,
+        reason: e.to_string(),
+    }
+}
+
+/// Actor names (ids, display names, aliases), normalised, to ids.
+#[derive(Debug, Default)]
+pub(crate) struct Actors {
+    by_name: HashMap<String, ActorId>,
+}
+
+impl Actors {
+    pub fn load(store: &Store) -> Result<Actors, ImportError> {
+        let mut out = Actors::default();
+        for a in store.actors().map_err(store_error)? {
+            for name in std::iter::once(a.id.as_str())
+                .chain(std::iter::once(a.name.as_str()))
+                .chain(a.aliases.iter().map(String::as_str))
+            {
+                out.by_name
+                    .entry(normalize(name))
+                    .or_insert_with(|| a.id.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    /// The actor a name stands for, if any.
+    pub fn resolve(&self, name: &str) -> Option<ActorId> {
+        self.by_name.get(&normalize(name)).cloned()
+    }
+}
+
+/// A located name.
+#[derive(Debug, Clone)]
+struct Entry {
+    point: LatLon,
+    country: String,
+    population: u64,
+    /// 0 = gazetteer, 1 = map snapshot label.
+    rank: u8,
+    source: String,
+}
+
+/// How a place name resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Resolution {
+    Found {
+        point: LatLon,
+        source: String,
+    },
+    /// Several distinct places carry the name: not guessed.
+    Ambiguous(usize),
+    NotFound,
+}
+
+/// Entries further apart than this are different places.
+const SAME_PLACE_KM: f64 = 10.0;
+
+/// Place names (gazetteer names and alternates, snapshot labels) to points, by country.
+#[derive(Debug, Default)]
+pub(crate) struct PlaceIndex {
+    by_name: HashMap<String, Vec<usize>>,
+    by_skeleton: HashMap<String, Vec<usize>>,
+    entries: Vec<Entry>,
+}
+
+fn km(a: LatLon, b: LatLon) -> f64 {
+    let (la1, lo1) = (a.lat().to_radians(), a.lon().to_radians());
+    let (la2, lo2) = (b.lat().to_radians(), b.lon().to_radians());
+    let h = ((la2 - la1) / 2.0).sin().powi(2)
+        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().asin()
+}
+
+/// The name without a parenthetical qualifier: "Hasakah (southern districts)" → "Hasakah".
+fn without_qualifier(name: &str) -> &str {
+    name.split('(').next().unwrap_or(name).trim()
+}
+
+impl PlaceIndex {
+    pub fn load(store: &Store) -> Result<PlaceIndex, ImportError> {
+        let mut index = PlaceIndex::default();
+        for p in store.places().map_err(store_error)? {
+            let entry = Entry {
+                point: p.point,
+                country: p.country.clone(),
+                population: p.population.as_ref().map_or(0, |p| p.count),
+                rank: 0,
+                source: p.id.to_string(),
+            };
+            let names: Vec<String> = p.names().map(str::to_owned).collect();
+            index.add(entry, names.iter().map(String::as_str));
+        }
+        for s in store.observations(None).map_err(store_error)? {
+            let o = s.observation;
+            let country = if o.key.as_str().starts_with("wiki-syria:") {
+                "SYR"
+            } else if o.key.as_str().starts_with("wiki-iraq:") {
+                "IRQ"
+            } else {
+                continue;
+            };
+            let (Some(label), Footprint::Point(point)) = (&o.label, &o.footprint) else {
+                continue;
+            };
+            let entry = Entry {
+                point: *point,
+                country: country.into(),
+                population: 0,
+                rank: 1,
+                source: format!("map label {label:?}"),
+            };
+            // "Abu Jarbuah/Jarwan" names one place twice.
+            index.add(entry, label.split('/'));
+        }
+        Ok(index)
+    }
+
+    fn add<'n>(&mut self, entry: Entry, names: impl Iterator<Item = &'n str>) {
+        let i = self.entries.len();
+        self.entries.push(entry);
+        for name in names {
+            let n = normalize(name);
+            if n.is_empty() {
+                continue;
+            }
+            let list = self.by_name.entry(n).or_default();
+            if !list.contains(&i) {
+                list.push(i);
+            }
+            let s = skeleton(name);
+            if s.len() >= 3 {
+                let list = self.by_skeleton.entry(s).or_default();
+                if !list.contains(&i) {
+                    list.push(i);
+                }
+            }
+        }
+    }
+
+    /// Locate `name` in `country` (ISO3; None = any). Exact normalised names first, then
+    /// skeletons; the name without its parenthetical qualifier after that. Found only if
+    /// every candidate lies within 10 km of the others.
+    pub fn resolve(&self, name: &str, country: Option<&str>) -> Resolution {
+        let bare = without_qualifier(name);
+        let tries: [(&HashMap<String, Vec<usize>>, String); 4] = [
+            (&self.by_name, normalize(name)),
+            (&self.by_skeleton, skeleton(name)),
+            (&self.by_name, normalize(bare)),
+            (&self.by_skeleton, skeleton(bare)),
+        ];
+        for (map, key) in tries {
+            if key.is_empty() {
+                continue;
+            }
+            let Some(list) = map.get(&key) else { continue };
+            let cands: Vec<&Entry> = list
+                .iter()
+                .map(|&i| &self.entries[i])
+                .filter(|e| country.is_none_or(|c| e.country == c))
+                .collect();
+            if cands.is_empty() {
+                continue;
+            }
+            let first = cands[0].point;
+            if cands.iter().any(|e| km(e.point, first) > SAME_PLACE_KM) {
+                // Several places share this spelling; count the distinct ones.
+                let mut distinct: Vec<LatLon> = Vec::new();
+                for e in &cands {
+                    if distinct.iter().all(|d| km(*d, e.point) > SAME_PLACE_KM) {
+                        distinct.push(e.point);
+                    }
+                }
+                return Resolution::Ambiguous(distinct.len());
+            }
+            let best = cands
+                .iter()
+                .min_by(|a, b| {
+                    a.rank
+                        .cmp(&b.rank)
+                        .then_with(|| b.population.cmp(&a.population))
+                })
+                .expect("not empty");
+            return Resolution::Found {
+                point: best.point,
+                source: best.source.clone(),
+            };
+        }
+        Resolution::NotFound
+    }
+}
