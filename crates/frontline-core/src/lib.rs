@@ -4,6 +4,7 @@
 //! return data (for example `estimate(&observations, &grid, &params, date) -> ControlMap`). The
 //! adapters around it (importers, storage, rendering, server, CLI) live in the other crates.
 
+pub mod analysis;
 pub mod control_map;
 pub mod estimate;
 pub mod geometry;

@@ -26,6 +26,7 @@ pub mod evidence;
 mod migrate;
 pub mod places;
 mod types;
+pub mod watch;
 
 pub use error::StoreError;
 pub use migrate::SCHEMA_VERSION;

@@ -7,15 +7,15 @@ use rusqlite::Connection;
 use crate::StoreError;
 
 /// (version, name, SQL). Append new migrations; never edit an applied one.
-/// Numbers 200 and up belong to the server's tables (tokens, audit, evidence) so that the two
-/// series can grow independently; each migration is applied if its own number is not recorded
-/// yet, not by comparing with the highest number applied.
+/// Versions need not be contiguous: the analyses' `100_watch.sql` sits apart from the store's
+/// own sequence so that the two never collide, and every migration not yet recorded is applied.
 const MIGRATIONS: &[(u32, &str, &str)] = &[
     (1, "initial", include_str!("../migrations/001_initial.sql")),
+    (100, "watch", include_str!("../migrations/100_watch.sql")),
     (200, "server", include_str!("../migrations/200_server.sql")),
 ];
 
-/// The schema version this program writes (the highest migration number it knows).
+/// The schema version this program writes (the highest migration it knows).
 pub const SCHEMA_VERSION: u32 = 200;
 
 /// Bring the database up to [`SCHEMA_VERSION`].
@@ -38,11 +38,16 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
             known: SCHEMA_VERSION,
         });
     }
-    let applied: Vec<u32> = conn
+    let applied: std::collections::HashSet<u32> = conn
         .prepare("SELECT version FROM schema_migrations")?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    for &(version, name, sql) in MIGRATIONS.iter().filter(|m| !applied.contains(&m.0)) {
+    let mut pending: Vec<_> = MIGRATIONS
+        .iter()
+        .filter(|m| !applied.contains(&m.0))
+        .collect();
+    pending.sort_by_key(|m| m.0);
+    for &&(version, name, sql) in &pending {
         let fail = |source| StoreError::Migration {
             version,
             name,
