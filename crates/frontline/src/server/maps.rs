@@ -10,6 +10,7 @@
 
 use axum::body::Bytes;
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+use frontline_core::analysis::Territory;
 use frontline_core::control_map::{ControlFeature, ControlMap, DissolveOptions};
 use frontline_core::estimate;
 use frontline_core::grid::{Grid, RegionPart};
@@ -48,6 +49,8 @@ pub struct CachedMap {
     tiles: Mutex<HashMap<TileKey, Bytes>>,
     /// Events of the window ending on the map's date, by window length in days.
     events: Mutex<HashMap<u32, Arc<Vec<StoredEvent>>>>,
+    /// The analyses' view of the map, made on first use.
+    territory: std::sync::OnceLock<Territory>,
 }
 
 /// Which tile of a map: the tile, the layers asked for and the events' window.
@@ -72,6 +75,12 @@ impl CachedMap {
             t.clear();
         }
         t.insert(key, bytes);
+    }
+
+    /// The analyses' view of the map (who holds each cell).
+    pub fn territory(&self) -> &Territory {
+        self.territory
+            .get_or_init(|| Territory::from_control_map(&self.map))
     }
 
     pub fn cached_events(&self, window: u32) -> Option<Arc<Vec<StoredEvent>>> {
@@ -283,6 +292,7 @@ impl MapCache {
                     geojson,
                     tiles: Mutex::default(),
                     events: Mutex::default(),
+                    territory: std::sync::OnceLock::new(),
                 }))
             })
             .await

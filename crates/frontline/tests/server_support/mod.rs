@@ -8,10 +8,12 @@ use axum::http::{Request, StatusCode};
 use chrono::{NaiveDate, Utc};
 use frontline::server::{router, AppState, Options};
 use frontline_core::{
-    Actor, ActorId, AoiKind, AreaOfInterest, Colour, ControlStatus, FeatureType, Footprint,
-    Grading, LatLon, Observation, ObservationKey, ObservedDate, Source,
+    Actor, ActorId, AoiKind, AreaOfInterest, Colour, ControlStatus, Event, EventKey, EventParty,
+    EventType, Fatalities, FeatureType, Footprint, Grading, LatLon, LocationPrecision, Observation,
+    ObservationKey, ObservedDate, Place, PlaceId, Population, Source,
 };
 use frontline_store::auth::{create_token, Role};
+use frontline_store::NewEvent;
 use frontline_store::{ImportBatch, Store};
 use http_body_util::BodyExt;
 use std::path::{Path, PathBuf};
@@ -27,7 +29,8 @@ pub fn snapshot_date() -> NaiveDate {
 }
 
 pub struct Fixture {
-    pub dir: tempfile::TempDir,
+    /// Removed when the fixture is dropped (`None` for a shared fixture kept for the run).
+    pub dir: Option<tempfile::TempDir>,
     pub db: PathBuf,
     pub viewer: String,
     pub analyst: String,
@@ -136,10 +139,90 @@ fn snapshot() -> Vec<Observation> {
     out
 }
 
+/// Air strikes on Raqqa in May 2017 (one a day, three on the 20th), as the bundled
+/// compilations report them.
+fn events() -> Vec<NewEvent> {
+    (1..=31)
+        .map(|day| {
+            let date = NaiveDate::from_ymd_opt(2017, 5, day).unwrap();
+            NewEvent {
+                event: Event {
+                    key: EventKey {
+                        dataset: "test".into(),
+                        id: format!("raqqa-{day}"),
+                    },
+                    date: ObservedDate::day(date),
+                    location: LatLon::new(35.95, 39.01).unwrap(),
+                    location_precision: LocationPrecision::Near,
+                    place: Some("Raqqa".into()),
+                    country: Some("SYR".into()),
+                    event_type: EventType::AirStrike,
+                    side_a: vec![EventParty {
+                        name: "US-led coalition".into(),
+                        actor: None,
+                    }],
+                    side_b: vec![EventParty {
+                        name: "Islamic State".into(),
+                        actor: Some(ActorId::new("islamic-state").unwrap()),
+                    }],
+                    fatalities: Some(Fatalities::exact(if day == 20 { 12 } else { 1 })),
+                    count: if day == 20 { 3 } else { 1 },
+                    source: Source {
+                        citation: "test compilation".into(),
+                        url: None,
+                    },
+                },
+                duplicate_of: None,
+            }
+        })
+        .collect()
+}
+
+/// Two settlements with populations (Raqqa, Aleppo) and a second spelling of Raqqa that the
+/// gazetteer deduplication must not count twice.
+fn places() -> Vec<Place> {
+    let mk = |id: &str, name: &str, lat: f64, lon: f64, pop: u64| {
+        let mut p = Place::new(
+            PlaceId::new("test", id).unwrap(),
+            name,
+            LatLon::new(lat, lon).unwrap(),
+            "SYR",
+        )
+        .unwrap();
+        p.population = Some(Population {
+            count: pop,
+            source: "test".into(),
+            year: Some(2004),
+        });
+        p
+    };
+    vec![
+        mk("1", "Raqqa", 35.95, 39.01, 220_488),
+        mk("2", "Ar Raqqah", 35.9501, 39.0101, 220_488),
+        mk("3", "Aleppo", 36.2, 37.16, 2_132_100),
+    ]
+}
+
 impl Fixture {
+    /// A fixture in its own temporary folder.
     pub fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("frontline.db");
+        let mut fx = Self::at(db);
+        fx.dir = Some(dir);
+        fx
+    }
+
+    /// A fixture under cargo's test scratch folder, replaced on every run: for a fixture shared
+    /// by the tests of one binary through a `static`, which is never dropped.
+    pub fn shared(name: &str) -> Self {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self::at(dir.join("frontline.db"))
+    }
+
+    fn at(db: PathBuf) -> Self {
         let mut store = Store::open(&db).unwrap();
         let ids = [
             "syrian-government",
@@ -157,6 +240,8 @@ impl Fixture {
                 actors: ids.iter().map(|i| actor(i)).collect(),
                 observations: snapshot(),
                 areas: vec![syria()],
+                events: events(),
+                places: places(),
                 ..Default::default()
             })
             .unwrap();
@@ -169,7 +254,7 @@ impl Fixture {
             viewer: token(Role::Viewer, "reader"),
             analyst: token(Role::Analyst, "amira"),
             admin: token(Role::Admin, "root"),
-            dir,
+            dir: None,
             db,
         }
     }

@@ -112,7 +112,7 @@ pub async fn list(
         "type": "FeatureCollection",
         "numberMatched": matched,
         "numberReturned": page.len(),
-        "links": page_links(&uri, matched, limit, offset, GEOJSON),
+        "links": page_links("", &uri, matched, limit, offset, GEOJSON),
         "features": page,
     });
     Ok(([(header::CONTENT_TYPE, GEOJSON)], Json(body)).into_response())

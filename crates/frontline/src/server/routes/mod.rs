@@ -2,6 +2,7 @@
 //! where, so the whole API can be read in one screen (and matches `openapi.rs`).
 
 mod admin;
+mod analyses;
 mod control;
 mod events;
 mod evidence;
@@ -29,6 +30,11 @@ pub fn routes(opts: &Options) -> Router<Arc<AppState>> {
         .route("/api/area", get(control::area))
         .route("/api/whois", get(control::whois))
         .route("/api/explain", get(control::explain))
+        .route("/api/share", get(analyses::share_of_area))
+        .route("/api/sieges", get(analyses::sieges))
+        .route("/api/hotspots", get(analyses::hotspots_at))
+        .route("/api/trend", get(analyses::trend_of))
+        .route("/api/population", get(analyses::population))
         .route("/api/actors", get(control::actors))
         .route("/api/areas", get(control::areas))
         .route("/api/areas/{code}", get(control::area_one))

@@ -155,7 +155,7 @@ pub async fn list(
         "type": "FeatureCollection",
         "numberMatched": matched.len(),
         "numberReturned": page.len(),
-        "links": page_links(&uri, matched.len(), limit, offset, GEOJSON),
+        "links": page_links("", &uri, matched.len(), limit, offset, GEOJSON),
         "features": page,
     });
     Ok(([(header::CONTENT_TYPE, GEOJSON)], Json(body)).into_response())
@@ -163,6 +163,7 @@ pub async fn list(
 
 /// `next`/`prev`/`self` links for a page, keeping the request's other parameters.
 pub fn page_links(
+    origin: &str,
     uri: &axum::http::Uri,
     matched: usize,
     limit: usize,
@@ -185,7 +186,7 @@ pub fn page_links(
             .iter()
             .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
             .collect();
-        format!("{}?{}", uri.path(), qs.join("&"))
+        format!("{origin}{}?{}", uri.path(), qs.join("&"))
     };
     let mut links = vec![json!({"rel": "self", "type": media, "href": href(offset)})];
     if offset + limit < matched {

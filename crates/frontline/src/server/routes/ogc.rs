@@ -284,13 +284,8 @@ pub async fn items(
     let bbox = params::bbox(q.bbox.as_deref())?;
     let (limit, offset) = params::page(q.limit, q.offset, 100, 10_000)?;
     let b = base(&headers);
-    let absolute = |uri: &Uri| -> Uri {
-        format!("{b}{}", uri.path_and_query().map_or("", |p| p.as_str()))
-            .parse()
-            .unwrap_or_else(|_| uri.clone())
-    };
     let links_for = |matched: usize| {
-        let mut l = observations::page_links(&absolute(&uri), matched, limit, offset, GEOJSON);
+        let mut l = observations::page_links(&b, &uri, matched, limit, offset, GEOJSON);
         l.push(link(
             format!("{b}/ogc/collections/{id}"),
             "collection",

@@ -11,9 +11,12 @@ use crate::server::state::AppState;
 
 /// Parse `YYYY-MM-DD` and refuse days after today.
 pub fn date(state: &AppState, name: &str, value: &str) -> ApiResult<NaiveDate> {
-    let d = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| {
-        ApiError::bad_request(format!("{name} must be a date YYYY-MM-DD, got {value:?}"))
-    })?;
+    let bad = || ApiError::bad_request(format!("{name} must be a date YYYY-MM-DD, got {value:?}"));
+    let v = value.trim();
+    if v.len() != 10 {
+        return Err(bad());
+    }
+    let d = NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| bad())?;
     let today = (state.today)();
     if d > today {
         return Err(ApiError::unprocessable(format!(
