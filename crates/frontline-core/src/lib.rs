@@ -11,5 +11,6 @@ pub mod geometry;
 pub mod grid;
 pub mod model;
 pub mod names;
+pub mod render;
 
 pub use model::*;

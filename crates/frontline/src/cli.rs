@@ -39,4 +39,10 @@ pub enum Command {
     Serve(commands::serve::ServeArgs),
     /// Create, list and revoke API tokens.
     Token(commands::token::TokenArgs),
+    /// Draw a publication map (PNG or SVG): one date, the pair of dates, or the change between them.
+    Map(commands::map::MapArgs),
+    /// Animated GIF of control between two dates, with an area counter.
+    Timelapse(commands::timelapse::TimelapseArgs),
+    /// Charts: km² per actor over time.
+    Chart(commands::chart::ChartArgs),
 }

@@ -1,10 +1,14 @@
 //! One module per command (or family of commands). Each parses nothing itself: it receives its
 //! clap arguments, does the work through the core and the store, and prints or writes results.
 
+pub mod chart;
 pub mod demo;
 pub mod import;
 pub mod serve;
 pub mod token;
+pub mod map;
+pub mod series;
+pub mod timelapse;
 
 use crate::cli::{Cli, Command};
 
@@ -14,5 +18,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(args) => demo::run(&cli.db, args),
         Command::Serve(args) => serve::run(&cli.db, args),
         Command::Token(args) => token::run(&cli.db, args),
+        Command::Map(args) => map::run(args),
+        Command::Timelapse(args) => timelapse::run(args),
+        Command::Chart(args) => chart::run(args),
     }
 }
