@@ -64,6 +64,7 @@ async fn every_documented_path_is_routed() {
             .replace("{code}", "SYR")
             .replace("{collectionId}", "observations")
             .replace("{featureId}", "x")
+            .replace("{what}", "events")
             .replace("{z}/{x}/{y}", "0/0/0");
         let req = Request::builder()
             .method(method.to_uppercase().as_str())
@@ -443,6 +444,127 @@ async fn ogc_api_features_serves_qgis_style_requests_with_the_right_links() {
         ("/ogc/collections?f=xml", StatusCode::NOT_ACCEPTABLE),
     ] {
         let r = send(app, req(uri)).await;
+        assert_eq!(r.status, status, "{uri}");
+        r.error();
+    }
+}
+
+// ---------------------------------------------------------------- maps, charts, exports
+
+#[tokio::test]
+async fn maps_and_charts_are_rendered_as_png_and_svg() {
+    let (app, token) = read();
+    let png = send(app, get("/api/map?date=2017-06-01&width=600", Some(token))).await;
+    assert_eq!(
+        png.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&png.body)
+    );
+    assert_eq!(png.header("content-type"), "image/png");
+    assert!(png.body.starts_with(b"\x89PNG\r\n\x1a\n"));
+    let svg = send(
+        app,
+        get(
+            "/api/map?date=2017-05-01&date2=2017-06-01&format=svg&width=800",
+            Some(token),
+        ),
+    )
+    .await;
+    assert_eq!(svg.status, StatusCode::OK);
+    assert_eq!(svg.header("content-type"), "image/svg+xml");
+    let text = String::from_utf8_lossy(&svg.body);
+    assert!(
+        text.contains("<svg") && text.contains("<path"),
+        "{}",
+        &text[..200.min(text.len())]
+    );
+    let chart = send(
+        app,
+        get(
+            "/api/chart?from=2017-04-01&to=2017-06-01&step=1mo",
+            Some(token),
+        ),
+    )
+    .await;
+    assert_eq!(
+        chart.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&chart.body)
+    );
+    assert!(chart.body.starts_with(b"\x89PNG"));
+    for (uri, status) in [
+        (
+            "/api/map?date=2017-06-01&format=gif",
+            StatusCode::BAD_REQUEST,
+        ),
+        ("/api/map?date=2017-06-01&width=10", StatusCode::BAD_REQUEST),
+        (
+            "/api/chart?from=2017-06-01&to=2017-01-01",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        let r = send(app, get(uri, Some(token))).await;
+        assert_eq!(r.status, status, "{uri}");
+        r.error();
+    }
+}
+
+#[tokio::test]
+async fn exports_come_as_geojson_csv_and_geopackage() {
+    let (app, token) = read();
+    let csv = send(
+        app,
+        get(
+            "/api/export/control?date=2017-06-01&format=csv",
+            Some(token),
+        ),
+    )
+    .await;
+    assert_eq!(
+        csv.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&csv.body)
+    );
+    assert!(csv.header("content-type").starts_with("text/csv"));
+    assert!(csv
+        .header("content-disposition")
+        .contains("control_2017-06-01.csv"));
+    let text = String::from_utf8(csv.body.clone()).unwrap();
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.starts_with("id,actor,") && header.ends_with(",lat,lon,wkt"),
+        "{header}"
+    );
+    assert!(text.contains("MULTIPOLYGON ((("));
+    let obs = send(
+        app,
+        get("/api/export/observations?format=csv&actor=hts", Some(token)),
+    )
+    .await;
+    let text = String::from_utf8(obs.body).unwrap();
+    assert!(text.lines().count() > 10);
+    assert!(text.lines().skip(1).all(|l| l.contains("hts")));
+    let gpkg = send(app, get("/api/export/events?format=gpkg", Some(token))).await;
+    assert_eq!(gpkg.status, StatusCode::OK);
+    assert!(gpkg.body.starts_with(b"SQLite format 3\0"));
+    let gj = send(
+        app,
+        get("/api/export/observations?to=2016-01-01", Some(token)),
+    )
+    .await;
+    assert_eq!(gj.json()["features"].as_array().unwrap().len(), 0);
+    for (uri, status) in [
+        (
+            "/api/export/control?date=2017-06-01&format=shp",
+            StatusCode::BAD_REQUEST,
+        ),
+        ("/api/export/roads", StatusCode::NOT_FOUND),
+        ("/api/export/control", StatusCode::BAD_REQUEST),
+    ] {
+        let r = send(app, get(uri, Some(token))).await;
         assert_eq!(r.status, status, "{uri}");
         r.error();
     }

@@ -4,11 +4,11 @@
 pub mod chart;
 pub mod demo;
 pub mod import;
-pub mod serve;
-pub mod token;
 pub mod map;
 pub mod series;
+pub mod serve;
 pub mod timelapse;
+pub mod token;
 
 use crate::cli::{Cli, Command};
 

@@ -6,9 +6,11 @@ mod analyses;
 mod control;
 mod events;
 mod evidence;
+mod export;
 mod observations;
 mod ogc;
 mod params;
+mod render;
 mod system;
 mod tiles;
 
@@ -35,6 +37,9 @@ pub fn routes(opts: &Options) -> Router<Arc<AppState>> {
         .route("/api/hotspots", get(analyses::hotspots_at))
         .route("/api/trend", get(analyses::trend_of))
         .route("/api/population", get(analyses::population))
+        .route("/api/map", get(render::map))
+        .route("/api/chart", get(render::chart))
+        .route("/api/export/{what}", get(export::export))
         .route("/api/actors", get(control::actors))
         .route("/api/areas", get(control::areas))
         .route("/api/areas/{code}", get(control::area_one))
