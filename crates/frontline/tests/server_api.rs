@@ -122,6 +122,41 @@ async fn control_geojson_has_per_actor_polygons_with_the_cli_properties() {
 }
 
 #[tokio::test]
+async fn diff_between_two_dates_balances_and_is_antisymmetric() {
+    let d = get_json("/api/diff?from=2016-06-01&to=2017-06-01").await;
+    let rows = d["rows"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    for r in rows {
+        let f = |k: &str| r[k].as_f64().unwrap();
+        assert!(
+            (f("after_km2") - f("before_km2") - (f("gained_km2") - f("lost_km2"))).abs() < 0.01,
+            "{r}"
+        );
+    }
+    let back = get_json("/api/diff?from=2017-06-01&to=2016-06-01").await;
+    for r in rows {
+        let b = back["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["actor"] == r["actor"])
+            .unwrap();
+        assert!((r["net_km2"].as_f64().unwrap() + b["net_km2"].as_f64().unwrap()).abs() < 0.01);
+        assert_eq!(r["gained_km2"], b["lost_km2"]);
+    }
+    let fc = get_json("/api/diff?from=2016-06-01&to=2017-06-01&format=geojson").await;
+    assert!(fc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["properties"]["change"] == "gained" || f["properties"]["change"] == "lost"));
+    let (app, token) = read();
+    let r = send(app, get("/api/diff?from=2017-06-01", Some(token))).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.error().contains("to"));
+}
+
+#[tokio::test]
 async fn whois_and_explain_name_the_holder_and_the_deciding_observations() {
     // Mayadin, held by the Islamic State in mid-2017.
     let w = get_json("/api/whois?date=2017-06-01&lat=35.02&lon=40.45").await;

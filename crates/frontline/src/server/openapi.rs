@@ -20,6 +20,7 @@ const OPS: &[Op] = &[
     ("get", "/api/openapi.json", "system", "This document", "none", &[]),
     ("get", "/api/control", "read", "Control on a date: GeoJSON, one (multi)polygon per actor and status, with area_km2, mean_confidence, cells", "viewer", &["date", "known_on", "region", "actor"]),
     ("get", "/api/area", "read", "Km² and share per actor (and per country with by=country)", "viewer", &["date", "known_on", "region", "by"]),
+    ("get", "/api/diff", "read", "Change between two dates: km² gained, lost and net per actor; the polygons with format=geojson", "viewer", &["from", "to", "known_on", "region", "format"]),
     ("get", "/api/whois", "read", "Who holds a point on a date", "viewer", &["date", "known_on", "lat", "lon"]),
     ("get", "/api/explain", "read", "Why: the observations that decided a point, with weights, dates, sources, grading and evidence", "viewer", &["date", "known_on", "lat", "lon"]),
     ("get", "/api/share", "analyses", "Share of an area of interest held per actor (km², %)", "viewer", &["date", "known_on", "region", "aoi"]),

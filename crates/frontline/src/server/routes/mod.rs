@@ -4,6 +4,7 @@
 mod admin;
 mod analyses;
 mod control;
+mod diff;
 mod events;
 mod evidence;
 mod export;
@@ -30,6 +31,7 @@ pub fn routes(opts: &Options) -> Router<Arc<AppState>> {
         .route("/api/openapi.json", get(system::openapi))
         .route("/api/control", get(control::control))
         .route("/api/area", get(control::area))
+        .route("/api/diff", get(diff::diff))
         .route("/api/whois", get(control::whois))
         .route("/api/explain", get(control::explain))
         .route("/api/share", get(analyses::share_of_area))
