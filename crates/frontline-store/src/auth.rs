@@ -17,6 +17,12 @@ impl crate::Store {
     pub fn server_tables(&self) -> &Connection {
         &self.conn
     }
+
+    /// SQLite's `data_version`: changes whenever another connection commits to the file, so a
+    /// long-running reader (the server) can notice writes made by other processes.
+    pub fn data_version(&self) -> rusqlite::Result<i64> {
+        self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))
+    }
 }
 
 /// Apply only the server-side schema to a bare connection (unit tests of this module and its

@@ -227,3 +227,43 @@ fn gdal_lists_and_reads_the_ogc_api_collections() {
         &feats[..feats.len().min(2000)]
     );
 }
+
+#[test]
+fn writes_by_another_process_show_after_the_poll() {
+    use frontline_core::{
+        ActorId, ControlStatus, FeatureType, Footprint, LatLon, Observation, ObservationKey,
+        ObservedDate, Source,
+    };
+    let fx = Fixture::new();
+    let server = start(&fx, &[]);
+    let before = area_of(&server.addr, &fx.viewer, "turkey");
+    // Another writer (as `frontline import` would be) adds a Turkish-held place in the desert.
+    let mut store = frontline_store::Store::open(&fx.db).unwrap();
+    store
+        .add_observation(&Observation {
+            key: ObservationKey::new("other-process:1").unwrap(),
+            label: Some("outpost".into()),
+            footprint: Footprint::Point(LatLon::new(34.4, 39.2).unwrap()),
+            feature: FeatureType::Base,
+            actor: ActorId::new("turkey").unwrap(),
+            actor2: None,
+            status: ControlStatus::Held,
+            observed: ObservedDate::day(chrono::NaiveDate::from_ymd_opt(2017, 5, 20).unwrap()),
+            source: Source {
+                citation: "test".into(),
+                url: None,
+            },
+            evidence: vec![],
+            grading: None,
+            analyst: None,
+            note: None,
+            recorded_at: chrono::Utc::now(),
+        })
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(4500));
+    let after = area_of(&server.addr, &fx.viewer, "turkey");
+    assert!(
+        after > before + 10.0,
+        "turkey: {before} km² before, {after} km² after"
+    );
+}

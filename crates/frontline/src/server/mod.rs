@@ -49,6 +49,7 @@ pub fn serve(bind: SocketAddr, opts: Options) -> anyhow::Result<()> {
         .context("starting the async runtime")?;
     runtime.block_on(async move {
         let state = AppState::open(&opts)?;
+        watch_external_writes(&state, &opts)?;
         let app = router(state, &opts);
         let listener = tokio::net::TcpListener::bind(bind)
             .await
@@ -64,6 +65,31 @@ pub fn serve(bind: SocketAddr, opts: Options) -> anyhow::Result<()> {
         tracing::info!("stopped");
         Ok(())
     })
+}
+
+/// Writes by other processes (`frontline import` while the server runs) do not go through the
+/// API's generation counter: poll SQLite's `data_version` on a connection of our own and mark
+/// the cached maps stale when it moves.
+fn watch_external_writes(state: &std::sync::Arc<AppState>, opts: &Options) -> anyhow::Result<()> {
+    let store = frontline_store::Store::open(&opts.db).context("opening the change watcher")?;
+    let state = std::sync::Arc::downgrade(state);
+    std::thread::Builder::new()
+        .name("frontline-db-watch".into())
+        .spawn(move || {
+            let mut last = store.data_version().ok();
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(2));
+                let Some(state) = state.upgrade() else { return };
+                let now = store.data_version().ok();
+                if now != last {
+                    tracing::info!("the database changed: cached maps will be recomputed");
+                    state.bump_generation();
+                    last = now;
+                }
+            }
+        })
+        .context("starting the change watcher")?;
+    Ok(())
 }
 
 async fn shutdown_signal() {
