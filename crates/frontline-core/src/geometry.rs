@@ -72,10 +72,48 @@ pub fn make_valid(mp: MultiPolygon<f64>) -> Result<Repaired, GeometryError> {
         });
     }
     Ok(Repaired {
-        geometry: union,
+        geometry: canonical_order(union),
         repaired: true,
         problem: Some(problem),
     })
+}
+
+/// The same rings in a canonical order: each ring starts at its smallest vertex (by x, then
+/// y), holes and polygons are sorted by that vertex. The repair's output order is not stable
+/// between runs; this makes a repaired geometry byte-identical each time, so that re-importing
+/// a file is recognised as unchanged.
+pub fn canonical_order(mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
+    use geo::{Coord, LineString, Polygon};
+    fn key(c: &Coord<f64>) -> (f64, f64) {
+        (c.x, c.y)
+    }
+    fn cmp(a: &Coord<f64>, b: &Coord<f64>) -> std::cmp::Ordering {
+        key(a)
+            .partial_cmp(&key(b))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    }
+    fn ring(ls: &LineString<f64>) -> LineString<f64> {
+        let mut pts: Vec<Coord<f64>> = ls.0.clone();
+        if pts.len() > 1 && pts.first() == pts.last() {
+            pts.pop();
+        }
+        let Some((start, _)) = pts.iter().enumerate().min_by(|a, b| cmp(a.1, b.1)) else {
+            return ls.clone();
+        };
+        pts.rotate_left(start);
+        pts.push(pts[0]);
+        LineString(pts)
+    }
+    let mut polys: Vec<Polygon<f64>> =
+        mp.0.iter()
+            .map(|p| {
+                let mut holes: Vec<LineString<f64>> = p.interiors().iter().map(ring).collect();
+                holes.sort_by(|a, b| cmp(&a.0[0], &b.0[0]));
+                Polygon::new(ring(p.exterior()), holes)
+            })
+            .collect();
+    polys.sort_by(|a, b| cmp(&a.exterior().0[0], &b.exterior().0[0]));
+    MultiPolygon(polys)
 }
 
 /// Geodesic area in km². Orients the rings first: after a union, holes may be wound the wrong
@@ -176,6 +214,13 @@ mod tests {
         let ccw = wkt!(MULTIPOLYGON(((0. 0., 1. 0., 1. 1., 0. 1., 0. 0.))));
         assert_relative_eq!(area_km2(&cw), area_km2(&ccw), max_relative = 1e-12);
         assert!(area_km2(&cw) > 12_000.0 && area_km2(&cw) < 12_500.0);
+    }
+
+    #[test]
+    fn canonical_order_does_not_depend_on_ring_start_or_polygon_order() {
+        let a = wkt!(MULTIPOLYGON(((0. 0., 1. 0., 1. 1., 0. 0.)),((5. 5., 6. 5., 6. 6., 5. 5.))));
+        let b = wkt!(MULTIPOLYGON(((6. 5., 6. 6., 5. 5., 6. 5.)),((1. 1., 0. 0., 1. 0., 1. 1.))));
+        assert_eq!(canonical_order(a), canonical_order(b));
     }
 
     #[test]

@@ -6,11 +6,14 @@
 
 pub mod analysis;
 pub mod control_map;
+pub mod diff;
 pub mod estimate;
 pub mod geometry;
 pub mod grid;
 pub mod model;
 pub mod names;
+pub mod population;
+pub mod validate;
 pub mod render;
 
 pub use model::*;

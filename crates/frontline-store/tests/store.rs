@@ -271,3 +271,41 @@ fn a_file_store_is_created_in_wal_mode_and_reopened() {
         .unwrap();
     assert_eq!(mode, "wal");
 }
+
+#[test]
+fn areas_are_found_by_code_or_name_and_filtered_by_kind() {
+    use frontline_core::{AoiKind, AreaOfInterest};
+    use geo::wkt;
+    let (mut store, _) = store_with_clock();
+    let square = wkt!(MULTIPOLYGON(((38. 35., 39. 35., 39. 36., 38. 36., 38. 35.))));
+    let syria = AreaOfInterest::new(
+        "SYR",
+        "Syria",
+        AoiKind::Country,
+        Some("SYR".into()),
+        square.clone(),
+        "test",
+    )
+    .unwrap();
+    let raqqa = AreaOfInterest::new(
+        "SY-RA",
+        "Ar-Raqqah",
+        AoiKind::Province,
+        Some("SYR".into()),
+        square,
+        "test",
+    )
+    .unwrap();
+    store
+        .import(ImportBatch {
+            kind: "boundaries".into(),
+            areas: vec![syria.clone(), raqqa.clone()],
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(store.area("syr").unwrap().as_ref(), Some(&syria));
+    assert_eq!(store.area("Raqqah").unwrap().as_ref(), Some(&raqqa));
+    assert_eq!(store.area("Damascus").unwrap(), None);
+    assert_eq!(store.areas(Some(AoiKind::Province)).unwrap(), vec![raqqa]);
+    assert_eq!(store.areas(None).unwrap().len(), 2);
+}

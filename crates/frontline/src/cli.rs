@@ -45,4 +45,32 @@ pub enum Command {
     Timelapse(commands::timelapse::TimelapseArgs),
     /// Charts: km² per actor over time.
     Chart(commands::chart::ChartArgs),
+    /// Km² and % of an area of interest held by each actor (on a date or over time).
+    Share(commands::share::ShareArgs),
+    /// Enclaves and sieges: connected areas of one actor and who holds their perimeter.
+    Sieges(commands::sieges::SiegesArgs),
+    /// Query events by date, area, actor and type as CSV or GeoJSON (duplicates shown).
+    Events(commands::events::EventsArgs),
+    /// Zones where events in a window exceed their own baseline (Poisson test).
+    Hotspots(commands::hotspots::HotspotsArgs),
+    /// An actor's events, spread and territory per step.
+    Trend(commands::trend::TrendArgs),
+    /// Alerts on areas of interest: control changes and activity spikes.
+    Watch(commands::watch::WatchArgs),
+    /// One line per analysis on the current database (what `frontline demo` prints).
+    Analyses,
+    /// Per-actor control polygons on a date (GeoJSON, CSV or GeoPackage).
+    Control(commands::control::ControlArgs),
+    /// Km² and share per actor on a date (and per country with --by country).
+    Area(commands::control::AreaArgs),
+    /// Km² gained and lost per actor between two dates.
+    Diff(commands::control::DiffArgs),
+    /// The observations that decided who holds a point on a date.
+    Explain(commands::control::ExplainArgs),
+    /// Who holds each point of a CSV (id,lat,lon) on a date.
+    Whois(commands::control::WhoisArgs),
+    /// People per actor on a date, from the gazetteer (deduplicated).
+    Population(commands::control::PopulationArgs),
+    /// Hold out snapshot towns, estimate them from the rest, compare with the k-nearest baseline.
+    Validate(commands::control::ValidateArgs),
 }

@@ -10,6 +10,7 @@ pub mod city;
 pub mod dedup;
 pub mod enclave;
 pub mod hotspot;
+pub mod population;
 pub mod share;
 pub mod trend;
 pub mod watch;

@@ -19,7 +19,6 @@ use std::collections::{BTreeSet, HashMap, VecDeque};
 
 use chrono::NaiveDate;
 use geo::{Contains, MultiPolygon};
-use h3o::geom::{ContainmentMode, TilerBuilder};
 
 use crate::control_map::{CellSource, CellState, ControlMap, Decision, NO_ACTOR};
 use crate::grid::Grid;
@@ -67,8 +66,8 @@ impl Default for Params {
             group_radius_km: 0.3,
             group_name_radius_km: 3.0,
             reach: ReachParams::default(),
-            kernel_power: 2.0,
-            kernel_soft_km: 0.3,
+            kernel_power: 1.0,
+            kernel_soft_km: 1.5,
             enclosure_max_km2: 1500.0,
             siege_max_km2: 1000.0,
         }
@@ -460,16 +459,8 @@ impl Day<'_, '_> {
         for &a in self.areas.iter().rev() {
             let (x, y) = self.actor_of_state[a as usize];
             let st = &self.states[a as usize].state;
-            let mut tiler = TilerBuilder::new(grid.h3_resolution())
-                .containment_mode(ContainmentMode::ContainsCentroid)
-                .build();
-            for poly in &self.polygon(a).0 {
-                if tiler.add(poly.clone()).is_err() {
-                    continue;
-                }
-            }
-            for cell in tiler.into_coverage() {
-                if let Some(i) = grid.index_of(cell) {
+            for i in grid.cells_within(self.polygon(a)) {
+                {
                     cells[i] = CellState {
                         actor: x,
                         actor2: y,

@@ -92,9 +92,9 @@ impl Default for ReachParams {
     fn default() -> Self {
         Self {
             town_min_km: 2.5,
-            town_max_km: 8.0,
+            town_max_km: 12.0,
             site_min_km: 2.0,
-            site_max_km: 6.0,
+            site_max_km: 8.0,
             post_min_km: 1.5,
             post_max_km: 4.0,
             density_k: 3,

@@ -77,3 +77,23 @@ fn a_front_line_runs_between_opposing_places() {
     let far = day.at(LatLon::new(35.5, 40.0).unwrap());
     assert!(far.actor.is_none());
 }
+
+#[test]
+fn a_recorded_change_does_not_speak_for_earlier_dates() {
+    let mut change = obs("c", 35.0, 40.0, "syrian-government", "2016-03-27");
+    change.note = Some("recaptured (from Islamic State)".into());
+    let o = vec![obs("a", 35.0, 40.0, "islamic-state", "2015-05-21"), change];
+    let prep = Prepared::new(&o, &Params::default());
+    let s = prep.on(d("2016-02-01")).states[0].state.clone();
+    assert_eq!(
+        (s.actor.as_str(), s.basis),
+        ("islamic-state", Basis::Latest)
+    );
+    assert_eq!(
+        prep.on(d("2016-04-01")).states[0].state.actor.as_str(),
+        "syrian-government"
+    );
+    // Alone, a change says nothing about earlier dates.
+    let alone = Prepared::new(&o[1..], &Params::default());
+    assert!(alone.on(d("2016-02-01")).states.is_empty());
+}

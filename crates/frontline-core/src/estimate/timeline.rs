@@ -89,6 +89,19 @@ pub fn decay(days: i64, half_life: f64, max_days: i64) -> f64 {
     }
 }
 
+/// Whether an observation records a change of control ("captured", "recaptured",
+/// "siege_broken" in its note, as the control-changes importer writes them). A change says who
+/// holds the place from its date on, and that someone else held it before: it must not speak
+/// for earlier dates.
+pub fn is_change(o: &Observation) -> bool {
+    o.note.as_deref().is_some_and(|n| {
+        let n = n.trim_start().to_ascii_lowercase();
+        ["captured", "recaptured", "siege_broken", "siege broken"]
+            .iter()
+            .any(|c| n.starts_with(c))
+    })
+}
+
 /// One claim at one nominal date: members with that date, combined.
 struct Claim {
     actor: ActorId,
@@ -97,6 +110,8 @@ struct Claim {
     weight: f64,
     date: NaiveDate,
     observations: Vec<u32>,
+    /// A recorded change of control: it does not speak back in time.
+    change: bool,
 }
 
 impl Claim {
@@ -121,6 +136,7 @@ fn combine(obs: &[Observation], idx: &[u32]) -> Claim {
             weight: w,
             date: nominal_date(o),
             observations: vec![i],
+            change: is_change(o),
         };
         match &mut best {
             None => best = Some(c),
@@ -196,6 +212,9 @@ impl Timeline {
                     p.max_backward_days,
                 )
         };
+        // A change after the date says nothing about the date itself; it only ends the earlier
+        // state (which the forward decay already covers).
+        let next = next.filter(|n| !n.change);
         let (claim, confidence, mut observations, basis) = match (prev, next) {
             (None, None) => return None,
             (Some(a), None) => {

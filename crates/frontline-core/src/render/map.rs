@@ -27,6 +27,7 @@ pub mod palette {
     pub const COAST: Rgba = Rgba::rgb(150, 176, 196);
     pub const INK: Rgba = Rgba::rgb(26, 26, 26);
     pub const GREY_TEXT: Rgba = Rgba::rgb(96, 96, 96);
+    pub const ARABIC_TEXT: Rgba = Rgba::rgb(58, 58, 58);
     pub const COUNTRY_TEXT: Rgba = Rgba::rgb(128, 120, 108);
     pub const FRAME: Rgba = Rgba::rgb(110, 110, 110);
     /// Hatching and swatches of the uncertainty key.
@@ -390,8 +391,8 @@ fn draw_panel(
 fn actor_hatch(colour: Rgba, cross: bool) -> Hatch {
     Hatch {
         colour,
-        spacing: if cross { 6.0 } else { 5.0 },
-        width: 1.3,
+        spacing: if cross { 8.0 } else { 7.0 },
+        width: if cross { 1.0 } else { 1.2 },
         cross,
     }
 }
@@ -462,7 +463,7 @@ fn lines_path(proj: &Projection, ml: &geo::MultiLineString<f64>, vis: &GeoBox) -
 /// A scale bar geodesically true at the map's middle latitude, in its own white box.
 fn draw_scale_bar(scene: &mut Scene, fonts: &Fonts, proj: &Projection, frame: Rect) -> Rect {
     let km_per_px = proj.km_per_px();
-    let max_px = (frame.w * 0.22).max(60.0) as f64;
+    let max_px = (frame.w * 0.25).max(100.0) as f64;
     const NICE: [f64; 14] = [
         1., 2., 5., 10., 20., 25., 50., 100., 150., 200., 250., 300., 500., 1000.,
     ];
@@ -497,17 +498,22 @@ fn draw_scale_bar(scene: &mut Scene, fonts: &Fonts, proj: &Projection, frame: Re
         palette::INK,
         None,
     );
-    draw_text(
-        scene,
-        fonts,
-        &fmt_km(km / 2.0),
-        style,
-        x0 + half,
-        ty,
-        Anchor::Middle,
-        palette::INK,
-        None,
-    );
+    // The middle figure only where it clears the two others.
+    let mid = fmt_km(km / 2.0);
+    let mid_w = fonts.measure(&mid, style);
+    if half - mid_w / 2.0 - label_w / 2.0 > 6.0 {
+        draw_text(
+            scene,
+            fonts,
+            &mid,
+            style,
+            x0 + half,
+            ty,
+            Anchor::Middle,
+            palette::INK,
+            None,
+        );
+    }
     draw_text(
         scene,
         fonts,
@@ -597,7 +603,7 @@ fn draw_counter(scene: &mut Scene, fonts: &Fonts, c: &Counter, frame: Rect) -> R
 
 const HALO: Halo = Halo {
     colour: Rgba::WHITE,
-    width: 2.6,
+    width: 3.2,
 };
 
 fn place_cities(
@@ -697,7 +703,7 @@ fn place_cities(
                     path: p,
                     bbox: Rect::new(align(a.width), by + cap, a.width, block_h - cap),
                 };
-                draw_label(scene, &label, palette::GREY_TEXT, Some(HALO));
+                draw_label(scene, &label, palette::ARABIC_TEXT, Some(HALO));
             }
         }
         let (fill, ring) = if city.capital {

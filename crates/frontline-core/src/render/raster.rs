@@ -56,12 +56,14 @@ pub fn rasterize(scene: &Scene, scale: f32) -> Result<Image, RenderError> {
                     Paint::Solid(c) => sp.set_color(color(*c)),
                     Paint::Hatch(hatch) => {
                         tile = hatch_tile(hatch, scale)?;
+                        // The fill's transform also applies to its shader: undo the scale so
+                        // the device-pixel tile stays one device pixel per tile pixel.
                         sp.shader = sk::Pattern::new(
                             tile.as_ref(),
                             sk::SpreadMode::Repeat,
                             sk::FilterQuality::Nearest,
                             1.0,
-                            sk::Transform::identity(),
+                            sk::Transform::from_scale(1.0 / scale, 1.0 / scale),
                         );
                     }
                 }

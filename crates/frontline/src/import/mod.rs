@@ -438,3 +438,63 @@ pub(crate) fn actor_field(
         .resolve(value)
         .ok_or_else(|| FieldError::new(field, format!("unknown actor {value:?}: not an actor id, name or alias (import data/actors.csv first, or add an alias)")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data(rel: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../data")
+            .join(rel)
+    }
+
+    #[test]
+    fn the_library_entry_collects_rejects_without_a_file() {
+        let mut store = Store::open_in_memory().unwrap();
+        let opts = ImportOptions {
+            rejects: RejectMode::Collect,
+            progress: false,
+            ..ImportOptions::default()
+        };
+        import_path(&mut store, ImportKind::Actors, &data("actors.csv"), &opts).unwrap();
+        let s = import_path(
+            &mut store,
+            ImportKind::Wiki,
+            &data("control/wiki_syria_2017.csv"),
+            &opts,
+        )
+        .unwrap();
+        assert_eq!(s.rejects.len(), 1);
+        assert_eq!(s.rejects[0].line, 1238);
+        assert_eq!(s.rejects[0].field.as_deref(), Some("long"));
+        assert_eq!(
+            s.report.observations.inserted as usize,
+            store.observations(None).unwrap().len()
+        );
+        // The imports table records the file's hash.
+        let imports = store.imports().unwrap();
+        assert_eq!(imports.len(), 2);
+        assert_eq!(imports[1].sha256.len(), 64);
+        assert_eq!(imports[1].counts["rejected"], 1);
+    }
+
+    #[test]
+    fn a_future_default_date_for_the_snapshot_is_refused() {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut opts = ImportOptions {
+            progress: false,
+            ..ImportOptions::default()
+        };
+        import_path(&mut store, ImportKind::Actors, &data("actors.csv"), &opts).unwrap();
+        opts.today = NaiveDate::from_ymd_opt(2017, 1, 1).unwrap();
+        let err = import_path(
+            &mut store,
+            ImportKind::Wiki,
+            &data("control/wiki_iraq_2017.csv"),
+            &opts,
+        )
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("--date"), "{err:#}");
+    }
+}

@@ -1,0 +1,341 @@
+//! Validation on real data: hold out a share of a snapshot's town places, estimate them from the
+//! rest, and score the estimator beside a plain vote of the k nearest places (the baseline).
+//!
+//! A held-out place counts as right when the estimate names its actor, or either party of a
+//! shared or contested mark. Unassessed counts as wrong. Deterministic for a given seed.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rstar::{primitives::GeomWithData, RTree};
+
+use crate::estimate::spatial::{haversine_km, Projection};
+use crate::estimate::{Params, Prepared};
+use crate::{ActorId, ControlStatus, FeatureType, Footprint, LatLon, Observation, ObservedDate};
+
+/// A small deterministic PRNG (SplitMix64): the split must not change with a crate version.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+/// The snapshot: the observed date carried by the most town-point observations (ties: the
+/// later date), and the indices of those town points (the holdout candidates).
+pub fn snapshot_towns(obs: &[Observation]) -> Option<(ObservedDate, Vec<usize>)> {
+    let mut counts: BTreeMap<(NaiveDate, u8), (ObservedDate, usize)> = BTreeMap::new();
+    for o in obs {
+        if o.feature == FeatureType::Town && matches!(o.footprint, Footprint::Point(_)) {
+            let k = (o.observed.first_day(), o.observed.precision() as u8);
+            counts.entry(k).or_insert((o.observed, 0)).1 += 1;
+        }
+    }
+    let (_, &(date, _)) = counts
+        .iter()
+        .max_by(|a, b| a.1 .1.cmp(&b.1 .1).then(a.0.cmp(b.0)))?;
+    let towns = obs
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| {
+            o.feature == FeatureType::Town
+                && o.observed == date
+                && matches!(o.footprint, Footprint::Point(_))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    Some((date, towns))
+}
+
+/// Pick `share` of `candidates` (rounded, at least one) with a seeded shuffle; sorted.
+pub fn holdout(candidates: &[usize], share: f64, seed: u64) -> Vec<usize> {
+    let mut v = candidates.to_vec();
+    let mut rng = SplitMix(seed);
+    for i in (1..v.len()).rev() {
+        let j = (rng.next() % (i as u64 + 1)) as usize;
+        v.swap(i, j);
+    }
+    let n = ((v.len() as f64 * share).round() as usize).clamp(1.min(v.len()), v.len());
+    v.truncate(n);
+    v.sort_unstable();
+    v
+}
+
+/// Right and total per truth actor, and the confusion matrix.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Accuracy {
+    pub total: usize,
+    pub correct: usize,
+    /// Row and column labels: the actors, then `unassessed` (columns only matter there).
+    pub labels: Vec<String>,
+    /// `matrix[truth][predicted]`.
+    pub matrix: Vec<Vec<usize>>,
+    /// Per truth actor: (label, total, correct).
+    pub per_actor: Vec<(String, usize, usize)>,
+}
+
+impl Accuracy {
+    pub fn overall(&self) -> f64 {
+        if self.total == 0 {
+            0.0
+        } else {
+            self.correct as f64 / self.total as f64
+        }
+    }
+
+    /// The lowest per-actor accuracy (actors with at least one held-out place).
+    pub fn worst_actor(&self) -> Option<(&str, f64)> {
+        self.per_actor
+            .iter()
+            .filter(|a| a.1 > 0)
+            .map(|a| (a.0.as_str(), a.2 as f64 / a.1 as f64))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+    }
+}
+
+/// What a held-out place really is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Truth {
+    pub location: LatLon,
+    pub actor: ActorId,
+    /// The other party of a shared or contested mark: naming it counts as right too.
+    pub alt: Option<ActorId>,
+}
+
+impl Truth {
+    pub fn of(o: &Observation) -> Self {
+        let alt = match o.status {
+            ControlStatus::Shared | ControlStatus::Contested => o.actor2.clone(),
+            ControlStatus::Held | ControlStatus::Besieged => None,
+        };
+        Self {
+            location: o.footprint.anchor(),
+            actor: o.actor.clone(),
+            alt,
+        }
+    }
+
+    pub fn accepts(&self, a: &ActorId) -> bool {
+        *a == self.actor || self.alt.as_ref() == Some(a)
+    }
+}
+
+/// Score predictions against truths.
+pub fn score(truths: &[Truth], predicted: &[Option<ActorId>]) -> Accuracy {
+    let mut labels: Vec<String> = truths
+        .iter()
+        .map(|t| t.actor.to_string())
+        .chain(predicted.iter().flatten().map(ToString::to_string))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    labels.push("unassessed".into());
+    let pos = |s: &str| labels.iter().position(|l| l == s).expect("label listed");
+    let mut matrix = vec![vec![0; labels.len()]; labels.len()];
+    let mut per: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut correct = 0;
+    for (t, p) in truths.iter().zip(predicted) {
+        let right = p.as_ref().is_some_and(|a| t.accepts(a));
+        // A right answer naming the other party of a shared mark is booked on the diagonal.
+        let col = if right {
+            pos(t.actor.as_str())
+        } else {
+            p.as_ref().map_or(labels.len() - 1, |a| pos(a.as_str()))
+        };
+        matrix[pos(t.actor.as_str())][col] += 1;
+        let e = per.entry(t.actor.to_string()).or_default();
+        e.0 += 1;
+        if right {
+            e.1 += 1;
+            correct += 1;
+        }
+    }
+    Accuracy {
+        total: truths.len(),
+        correct,
+        labels,
+        matrix,
+        per_actor: per.into_iter().map(|(a, (n, c))| (a, n, c)).collect(),
+    }
+}
+
+/// The baseline: the majority actor among the k nearest training places (ties: the actor of the
+/// nearest place among the tied).
+pub fn knn_vote(train: &[(LatLon, ActorId)], queries: &[LatLon], k: usize) -> Vec<Option<ActorId>> {
+    let proj = Projection::for_points(train.iter().map(|t| t.0));
+    let tree: RTree<GeomWithData<[f64; 2], u32>> = RTree::bulk_load(
+        train
+            .iter()
+            .enumerate()
+            .map(|(i, t)| GeomWithData::new(proj.xy(t.0), i as u32))
+            .collect(),
+    );
+    queries
+        .iter()
+        .map(|q| {
+            let mut near: Vec<(f64, u32)> = tree
+                .nearest_neighbor_iter(&proj.xy(*q))
+                .take(k + 4)
+                .map(|n| (haversine_km(*q, train[n.data as usize].0), n.data))
+                .collect();
+            near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            near.truncate(k);
+            let mut votes: Vec<(&ActorId, usize, f64)> = Vec::new();
+            for &(d, i) in &near {
+                let a = &train[i as usize].1;
+                match votes.iter_mut().find(|v| v.0 == a) {
+                    Some(v) => v.1 += 1,
+                    None => votes.push((a, 1, d)),
+                }
+            }
+            votes
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.2.total_cmp(&a.2)))
+                .map(|v| v.0.clone())
+        })
+        .collect()
+}
+
+/// The outcome of one validation run.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub snapshot: ObservedDate,
+    /// The date the estimate was made for (the snapshot's nominal date).
+    pub date: NaiveDate,
+    pub candidates: usize,
+    pub held_out: usize,
+    pub estimator: Accuracy,
+    /// Baseline accuracy for k = 1..=9.
+    pub baseline: Vec<(usize, Accuracy)>,
+}
+
+impl Report {
+    /// The k with the best baseline accuracy (smallest k on ties).
+    pub fn best_k(&self) -> Option<&(usize, Accuracy)> {
+        self.baseline
+            .iter()
+            .max_by(|a, b| a.1.correct.cmp(&b.1.correct).then(b.0.cmp(&a.0)))
+    }
+}
+
+/// Why a validation could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum ValidateError {
+    #[error("no town observations to hold out")]
+    NoSnapshot,
+    #[error("holdout share {0} must be in (0, 1)")]
+    Share(f64),
+}
+
+/// Hold out `share` of the snapshot's town places (seeded), estimate them from all the other
+/// observations at the snapshot's nominal date, and score the estimator and the baseline.
+pub fn validate(
+    obs: &[Observation],
+    params: &Params,
+    share: f64,
+    seed: u64,
+) -> Result<Report, ValidateError> {
+    if !(share > 0.0 && share < 1.0) {
+        return Err(ValidateError::Share(share));
+    }
+    let (snapshot, towns) = snapshot_towns(obs).ok_or(ValidateError::NoSnapshot)?;
+    let test = holdout(&towns, share, seed);
+    let mut is_test = vec![false; obs.len()];
+    for &i in &test {
+        is_test[i] = true;
+    }
+    let train: Vec<Observation> = obs
+        .iter()
+        .zip(&is_test)
+        .filter(|(_, t)| !**t)
+        .map(|(o, _)| o.clone())
+        .collect();
+    let truths: Vec<Truth> = test.iter().map(|&i| Truth::of(&obs[i])).collect();
+    let date = snapshot.mid_day();
+    let prep = Prepared::new(&train, params);
+    let day = prep.on(date);
+    let predicted: Vec<Option<ActorId>> = truths.iter().map(|t| day.at(t.location).actor).collect();
+    let estimator = score(&truths, &predicted);
+    // Baseline: the remaining snapshot places (every feature type), by their first actor.
+    let base_train: Vec<(LatLon, ActorId)> = train
+        .iter()
+        .filter(|o| o.observed == snapshot && matches!(o.footprint, Footprint::Point(_)))
+        .map(|o| (o.footprint.anchor(), o.actor.clone()))
+        .collect();
+    let queries: Vec<LatLon> = truths.iter().map(|t| t.location).collect();
+    let baseline = (1..=9)
+        .map(|k| (k, score(&truths, &knn_vote(&base_train, &queries, k))))
+        .collect();
+    Ok(Report {
+        snapshot,
+        date,
+        candidates: towns.len(),
+        held_out: test.len(),
+        estimator,
+        baseline,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn holdout_is_seeded_and_sized() {
+        let c: Vec<usize> = (0..100).collect();
+        let a = holdout(&c, 0.1, 7);
+        assert_eq!(a.len(), 10);
+        assert_eq!(a, holdout(&c, 0.1, 7));
+        assert_ne!(a, holdout(&c, 0.1, 8));
+    }
+
+    #[test]
+    fn shared_marks_accept_either_party_and_unassessed_is_wrong() {
+        let p = LatLon::new(35.0, 40.0).unwrap();
+        let a = ActorId::new("a").unwrap();
+        let b = ActorId::new("b").unwrap();
+        let truths = vec![
+            Truth {
+                location: p,
+                actor: a.clone(),
+                alt: Some(b.clone()),
+            },
+            Truth {
+                location: p,
+                actor: a.clone(),
+                alt: None,
+            },
+            Truth {
+                location: p,
+                actor: b.clone(),
+                alt: None,
+            },
+        ];
+        let acc = score(&truths, &[Some(b.clone()), Some(b.clone()), None]);
+        assert_eq!((acc.total, acc.correct), (3, 1));
+        assert_eq!(acc.labels, vec!["a", "b", "unassessed"]);
+        assert_eq!(acc.matrix[0], vec![1, 1, 0]);
+        assert_eq!(acc.matrix[1], vec![0, 0, 1]);
+        assert_eq!(acc.worst_actor().unwrap().1, 0.0);
+    }
+
+    #[test]
+    fn knn_votes_by_majority() {
+        let a = ActorId::new("a").unwrap();
+        let b = ActorId::new("b").unwrap();
+        let pt = |lon: f64| LatLon::new(35.0, lon).unwrap();
+        let train = vec![
+            (pt(40.0), a.clone()),
+            (pt(40.02), b.clone()),
+            (pt(40.03), b.clone()),
+        ];
+        let q = [pt(40.001)];
+        assert_eq!(knn_vote(&train, &q, 1)[0], Some(a));
+        assert_eq!(knn_vote(&train, &q, 3)[0], Some(b));
+    }
+}

@@ -1,0 +1,205 @@
+//! Workflow tests of the pure core on the bundled real data: grid areas against the boundary
+//! polygons, the estimator on the Syria + Iraq snapshot, validation against the baseline, and
+//! polygon observations (DeepStateMap) against their own geodesic areas.
+
+mod support;
+
+use chrono::NaiveDate;
+use frontline_core::estimate::{estimate, Params, Prepared};
+use frontline_core::geometry::make_valid;
+use frontline_core::grid::{Grid, RegionPart};
+use frontline_core::validate::validate;
+use frontline_core::{
+    ActorId, ControlStatus, DatePrecision, FeatureType, Footprint, Observation, ObservationKey,
+    ObservedDate, Source,
+};
+use geo::{orient::Direction, BooleanOps, GeodesicArea, MultiPolygon, Orient};
+
+fn syria_iraq() -> Grid {
+    Grid::build(&support::countries(&["SYR", "IRQ"]), 7).unwrap()
+}
+
+#[test]
+fn cell_areas_match_the_geodesic_areas_of_syria_and_iraq() {
+    let grid = syria_iraq();
+    for (part, expected) in grid.parts().iter().zip([185_941.0, 437_381.0]) {
+        let rel = (part.cell_area_km2 - part.area_km2).abs() / part.area_km2;
+        assert!(
+            rel < 0.005,
+            "{}: cells {} vs boundary {}",
+            part.code,
+            part.cell_area_km2,
+            part.area_km2
+        );
+        // The data README's figures.
+        assert!(
+            (part.area_km2 - expected).abs() < 1.0,
+            "{} {}",
+            part.code,
+            part.area_km2
+        );
+    }
+}
+
+#[test]
+fn the_snapshot_map_adds_up_and_is_deterministic() {
+    let grid = syria_iraq();
+    let mut obs = support::snapshot();
+    obs.extend(support::changes());
+    let date = support::snapshot_date();
+    let a = estimate(&obs, &grid, &Params::default(), date);
+    let b = estimate(&obs, &grid, &Params::default(), date);
+    assert_eq!(a.cells(), b.cells());
+    let table = a.areas();
+    let sum: f64 = table.rows.iter().map(|r| r.area_km2).sum();
+    assert!((sum - grid.total_area_km2()).abs() < 1e-6 * sum);
+    // Every actor of the snapshot holds some area; Islamic State still held a large share.
+    for id in [
+        "syrian-government",
+        "iraqi-government",
+        "sdf",
+        "islamic-state",
+        "hts",
+    ] {
+        assert!(table.get(Some(&ActorId::new(id).unwrap())) > 1000.0, "{id}");
+    }
+    // Mosul (government since July 2017) and Raqqa city centre (IS, under SDF attack).
+    let mosul = frontline_core::LatLon::new(36.34, 43.13).unwrap();
+    let (_, cell) = a.at(mosul).unwrap();
+    assert_eq!(a.actor(cell.actor).unwrap().as_str(), "iraqi-government");
+    // Per-country tables add up to the countries.
+    for (code, t) in a.areas_by_part() {
+        let s: f64 = t.rows.iter().map(|r| r.area_km2).sum();
+        assert!((s - t.total_km2).abs() < 1e-6 * s, "{code}");
+    }
+}
+
+#[test]
+fn the_2016_map_rests_on_changes_and_is_less_certain() {
+    let grid = syria_iraq();
+    let mut obs = support::snapshot();
+    obs.extend(support::changes());
+    let prep = Prepared::new(&obs, &Params::default());
+    let mean_conf = |d: &str| {
+        let m = prep.on(d.parse().unwrap()).estimate(&grid);
+        let (s, n) = m
+            .cells()
+            .iter()
+            .filter(|c| c.is_assessed())
+            .fold((0.0, 0usize), |(s, n), c| {
+                (s + f64::from(c.confidence), n + 1)
+            });
+        (s / n as f64, m)
+    };
+    let (c2017, _) = mean_conf("2017-07-20");
+    let (c2016, m2016) = mean_conf("2016-02-01");
+    assert!(c2016 < 0.6 * c2017, "2016 {c2016} vs 2017 {c2017}");
+    // Mosul was Islamic State's in February 2016 (captured June 2014, retaken July 2017).
+    let mosul = frontline_core::LatLon::new(36.34, 43.13).unwrap();
+    let (_, cell) = m2016.at(mosul).unwrap();
+    assert_eq!(m2016.actor(cell.actor).unwrap().as_str(), "islamic-state");
+}
+
+#[test]
+fn validation_reports_the_estimator_beside_the_baseline() {
+    let mut obs = support::snapshot();
+    obs.extend(support::changes());
+    let r = validate(&obs, &Params::default(), 0.1, 1).unwrap();
+    assert_eq!(r.held_out, (r.candidates as f64 * 0.1).round() as usize);
+    let best = r.best_k().unwrap();
+    // The measured baseline: about 94 %.
+    assert!(
+        (0.92..0.96).contains(&best.1.overall()),
+        "baseline {}",
+        best.1.overall()
+    );
+    assert!(
+        r.estimator.overall() > 0.88,
+        "estimator {}",
+        r.estimator.overall()
+    );
+}
+
+fn polygon_obs(date: NaiveDate, mp: MultiPolygon<f64>) -> Observation {
+    Observation {
+        key: ObservationKey::hashed("deepstatemap", &[&date.to_string()]),
+        label: Some("occupied".into()),
+        footprint: Footprint::area(mp).unwrap(),
+        feature: FeatureType::Area,
+        actor: ActorId::new("russia").unwrap(),
+        actor2: None,
+        status: ControlStatus::Held,
+        observed: ObservedDate::new(date, DatePrecision::Day),
+        source: Source {
+            citation: "DeepStateMap".into(),
+            url: None,
+        },
+        evidence: Vec::new(),
+        grading: Some("B2".parse().unwrap()),
+        analyst: None,
+        note: None,
+        recorded_at: chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
+    }
+}
+
+/// Ukraine as Natural Earth draws it, plus whatever the polygons cover outside it: Crimea (which
+/// Natural Earth puts in Russia, while DeepStateMap counts it as occupied Ukraine) and coastal
+/// slivers where the two outlines differ.
+fn ukraine_with_occupied(days: &[(NaiveDate, MultiPolygon<f64>)]) -> Vec<RegionPart> {
+    let valid = |mp: MultiPolygon<f64>| make_valid(mp).unwrap().geometry;
+    let ukr = valid(support::ukraine_region_country("UKR"));
+    let mut occupied = MultiPolygon(Vec::new());
+    for (_, mp) in days {
+        occupied = occupied.union(&valid(mp.clone()));
+    }
+    let outside = occupied.difference(&ukr);
+    vec![
+        RegionPart {
+            code: "UKR".into(),
+            name: "Ukraine".into(),
+            shape: ukr,
+        },
+        RegionPart {
+            code: "OCC".into(),
+            name: "occupied outside NE Ukraine".into(),
+            shape: outside,
+        },
+    ]
+}
+
+#[test]
+fn daily_polygons_give_an_area_series_matching_their_own_areas() {
+    let days: Vec<(NaiveDate, MultiPolygon<f64>)> = support::deepstatemap()
+        .into_iter()
+        .map(|(d, mp)| (d, make_valid(mp).unwrap().geometry))
+        .collect();
+    let grid = Grid::build(&ukraine_with_occupied(&days), 7).unwrap();
+    for p in grid.parts() {
+        let rel = (p.cell_area_km2 - p.area_km2).abs() / p.area_km2;
+        assert!(
+            rel < 0.005,
+            "{}: cells {} vs outline {}",
+            p.code,
+            p.cell_area_km2,
+            p.area_km2
+        );
+    }
+    let obs: Vec<Observation> = days
+        .iter()
+        .map(|(d, mp)| polygon_obs(*d, mp.clone()))
+        .collect();
+    let prep = Prepared::new(&obs, &Params::default());
+    let russia = ActorId::new("russia").unwrap();
+    for (date, mp) in days.iter().step_by(4) {
+        let map = prep.on(*date).estimate(&grid);
+        let km2 = map.areas().get(Some(&russia));
+        let own = mp.orient(Direction::Default).geodesic_area_unsigned() / 1e6;
+        let rel = (km2 - own).abs() / own;
+        // Measured: +0.5–0.6 % (whole cells assigned by the half-coverage rule along the front
+        // and coast). The target is 0.5 %: not met yet, see docs/estimation.md.
+        assert!(
+            rel < 0.01,
+            "{date}: grid {km2:.0} km² vs polygon {own:.0} km² ({rel:.4})"
+        );
+    }
+}
