@@ -19,7 +19,10 @@
 //! Every [`Store::import`] runs in one transaction and is recorded in the `imports` table with
 //! the file's name, SHA-256 and counts.
 
+pub mod audit;
+pub mod auth;
 mod error;
+pub mod evidence;
 mod migrate;
 pub mod places;
 mod types;

@@ -12,10 +12,11 @@ use crate::StoreError;
 const MIGRATIONS: &[(u32, &str, &str)] = &[
     (1, "initial", include_str!("../migrations/001_initial.sql")),
     (100, "watch", include_str!("../migrations/100_watch.sql")),
+    (200, "server", include_str!("../migrations/200_server.sql")),
 ];
 
 /// The schema version this program writes (the highest migration it knows).
-pub const SCHEMA_VERSION: u32 = 100;
+pub const SCHEMA_VERSION: u32 = 200;
 
 /// Bring the database up to [`SCHEMA_VERSION`].
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

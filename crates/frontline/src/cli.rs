@@ -35,6 +35,10 @@ pub enum Command {
     Import(commands::import::ImportArgs),
     /// Create a fresh database from the bundled real data and show what Frontline does with it.
     Demo(commands::demo::DemoArgs),
+    /// Run the HTTP API (JSON/GeoJSON, OGC API – Features, vector tiles, editing).
+    Serve(commands::serve::ServeArgs),
+    /// Create, list and revoke API tokens.
+    Token(commands::token::TokenArgs),
     /// Draw a publication map (PNG or SVG): one date, the pair of dates, or the change between them.
     Map(commands::map::MapArgs),
     /// Animated GIF of control between two dates, with an area counter.

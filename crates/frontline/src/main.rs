@@ -1,7 +1,6 @@
 //! The `frontline` binary: parses the command line, opens the store and hands each command to
 //! its module under `commands/`. Errors are reported here with their chain of causes.
 
-mod basemap;
 mod cli;
 mod commands;
 mod import;

@@ -15,7 +15,7 @@ use frontline_core::render::{
 };
 use geo::{BooleanOps, GeodesicArea, MultiPolygon, Orient};
 
-use crate::basemap;
+use frontline::basemap;
 
 #[derive(Debug, clap::Args)]
 pub struct MapArgs {

@@ -12,9 +12,11 @@ pub mod hotspots;
 pub mod import;
 pub mod map;
 pub mod series;
+pub mod serve;
 pub mod share;
 pub mod sieges;
 pub mod timelapse;
+pub mod token;
 pub mod trend;
 pub mod watch;
 
@@ -27,6 +29,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Map(args) => map::run(&cli.db, args),
         Command::Timelapse(args) => timelapse::run(&cli.db, args),
         Command::Chart(args) => chart::run(&cli.db, args),
+        Command::Serve(args) => serve::run(&cli.db, args),
+        Command::Token(args) => token::run(&cli.db, args),
         Command::Share(args) => share::run(&cli.db, args),
         Command::Sieges(args) => sieges::run(&cli.db, args),
         Command::Events(args) => events::run(&cli.db, args),

@@ -1,0 +1,153 @@
+//! The API's error type. A 4xx says what the caller got wrong, in a JSON body
+//! `{"error": {"status": 400, "code": "bad_request", "message": "..."}}`; a 5xx is logged with
+//! its full cause and shown as a generic message, so that internals (SQL, paths, panics) never
+//! leak to a client.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    pub fn unprocessable(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "conflict", message)
+    }
+
+    pub fn precondition_failed(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::PRECONDITION_FAILED,
+            "precondition_failed",
+            message,
+        )
+    }
+
+    /// An unexpected failure: logged here with its whole chain, answered generically.
+    pub fn internal(err: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %err, "internal error while serving a request");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "internal error; the server log has the details",
+        )
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {}: {}",
+            self.status.as_u16(),
+            self.code,
+            self.message
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({"error": {
+            "status": self.status.as_u16(),
+            "code": self.code,
+            "message": self.message,
+        }});
+        let mut res = (self.status, axum::Json(body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            res.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"frontline\""),
+            );
+        }
+        res
+    }
+}
+
+impl From<frontline_core::ModelError> for ApiError {
+    fn from(e: frontline_core::ModelError) -> Self {
+        Self::unprocessable(e.to_string())
+    }
+}
+
+impl From<frontline_store::evidence::EvidenceError> for ApiError {
+    fn from(e: frontline_store::evidence::EvidenceError) -> Self {
+        use frontline_store::evidence::EvidenceError as E;
+        match e {
+            E::TooLarge { .. } => {
+                Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", e.to_string())
+            }
+            E::UnsupportedType => Self::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                e.to_string(),
+            ),
+            E::Empty | E::Name => Self::unprocessable(e.to_string()),
+            E::Sqlite(_) => Self::internal(e),
+        }
+    }
+}
+
+impl From<frontline_store::auth::AuthError> for ApiError {
+    fn from(e: frontline_store::auth::AuthError) -> Self {
+        use frontline_store::auth::AuthError as E;
+        match e {
+            E::Role(_) | E::EmptyLabel => Self::unprocessable(e.to_string()),
+            E::NoSuchToken(_) => Self::not_found(e.to_string()),
+            E::Sqlite(_) => Self::internal(e),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for ApiError {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::internal(e)
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl From<frontline_store::StoreError> for ApiError {
+    fn from(e: frontline_store::StoreError) -> Self {
+        use frontline_store::StoreError as E;
+        match e {
+            E::VersionConflict { .. } => Self::precondition_failed(e.to_string()),
+            E::NotFound(_) => Self::not_found(e.to_string()),
+            E::Retired(_) | E::Exists(_) => Self::conflict(e.to_string()),
+            E::Model(m) => m.into(),
+            _ => Self::internal(format!("{e}: {:?}", std::error::Error::source(&e))),
+        }
+    }
+}

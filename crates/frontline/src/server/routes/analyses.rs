@@ -1,0 +1,401 @@
+//! The analyses over HTTP: share of an area held, sieges and enclaves, hotspots, an actor's
+//! trend, and population per actor. Each calls the core's analysis on the cached control map
+//! (and on events from the store), so the figures are the CLI's.
+
+use axum::extract::State;
+use axum::Json;
+use chrono::NaiveDate;
+use frontline_core::analysis::enclave::{enclaves, EnclaveParams};
+use frontline_core::analysis::hotspot::{cell_zone, hotspots, HotspotParams};
+use frontline_core::analysis::share::share;
+use frontline_core::analysis::trend::{steps, trend, StepSize};
+use frontline_core::analysis::{AnalysisError, Territory};
+use frontline_core::{ActorId, AoiKind};
+use frontline_store::EventFilter;
+use geo::Contains;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+use super::params::{self, MapParams};
+use crate::server::auth::Reader;
+use crate::server::error::{ApiError, ApiResult};
+use crate::server::extract::Query;
+use crate::server::maps::round3;
+use crate::server::state::AppState;
+
+impl From<AnalysisError> for ApiError {
+    fn from(e: AnalysisError) -> Self {
+        ApiError::unprocessable(e.to_string())
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShareQuery {
+    date: Option<String>,
+    known_on: Option<String>,
+    region: Option<String>,
+    /// Code or name of a stored area of interest.
+    aoi: Option<String>,
+}
+
+/// `GET /api/share?date=D&aoi=CODE`: km² and % of an area of interest per holder.
+pub async fn share_of_area(
+    State(state): State<Arc<AppState>>,
+    Reader(_): Reader,
+    Query(q): Query<ShareQuery>,
+) -> ApiResult<Json<Value>> {
+    let key = MapParams {
+        date: q.date,
+        known_on: q.known_on,
+        region: q.region,
+    }
+    .key(&state)?;
+    let name = q.aoi.ok_or_else(|| {
+        ApiError::bad_request("missing query parameter aoi (an area code or name, see /api/areas)")
+    })?;
+    let lookup = name.clone();
+    let aoi = state
+        .db
+        .run(move |db| db.store.area(&lookup))
+        .await??
+        .ok_or_else(|| {
+            ApiError::unprocessable(format!("unknown area of interest {name:?}; see /api/areas"))
+        })?;
+    let map = state.cache.control(&state, &key).await?;
+    let report =
+        tokio::task::spawn_blocking(move || share(map.territory(), &aoi.name, aoi.geometry()))
+            .await
+            .map_err(ApiError::internal)??;
+    Ok(Json(json!({
+        "date": key.date.to_string(),
+        "aoi": report.aoi,
+        "aoi_km2": round3(report.aoi_km2),
+        "assessed_km2": round3(report.assessed_km2),
+        "cells": report.cells,
+        "rows": report.rows.iter().map(|r| json!({
+            "holder": r.holder.label(),
+            "km2": round3(r.km2),
+            "pct": round3(r.pct),
+            "pct_of_assessed": r.pct_of_assessed.map(round3),
+        })).collect::<Vec<_>>(),
+    })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiegeQuery {
+    date: Option<String>,
+    known_on: Option<String>,
+    region: Option<String>,
+    /// Share of the perimeter held by hostile actors from which an enclave is encircled (0–1).
+    threshold: Option<f64>,
+    /// Smallest enclave reported, km².
+    min_km2: Option<f64>,
+    /// Only encircled enclaves.
+    encircled: Option<bool>,
+}
+
+/// `GET /api/sieges?date=D[&threshold=0.75][&min_km2=0][&encircled=true]`: every enclave with
+/// its km², perimeter shares and whether it is encircled.
+pub async fn sieges(
+    State(state): State<Arc<AppState>>,
+    Reader(_): Reader,
+    Query(q): Query<SiegeQuery>,
+) -> ApiResult<Json<Value>> {
+    let key = MapParams {
+        date: q.date,
+        known_on: q.known_on,
+        region: q.region,
+    }
+    .key(&state)?;
+    let mut prm = EnclaveParams::default();
+    if let Some(t) = q.threshold {
+        if !(0.0..=1.0).contains(&t) {
+            return Err(ApiError::unprocessable("threshold must be between 0 and 1"));
+        }
+        prm.threshold = t;
+    }
+    if let Some(m) = q.min_km2 {
+        if !(m.is_finite() && m >= 0.0) {
+            return Err(ApiError::unprocessable(
+                "min_km2 must be a non-negative number",
+            ));
+        }
+        prm.min_km2 = m;
+    }
+    let only = q.encircled.unwrap_or(false);
+    let map = state.cache.control(&state, &key).await?;
+    let list = tokio::task::spawn_blocking(move || enclaves(map.territory(), &prm))
+        .await
+        .map_err(ApiError::internal)?;
+    let out: Vec<Value> = list
+        .iter()
+        .filter(|e| !only || e.encircled)
+        .map(|e| json!({
+            "actor": e.actor.as_str(),
+            "km2": round3(e.km2),
+            "cells": e.cells.len(),
+            "perimeter_km": round3(e.perimeter_km),
+            "hostile_pct": round3(e.hostile_pct),
+            "encircled": e.encircled,
+            "surrounded_by": e.surrounding().iter().map(|a| a.as_str()).collect::<Vec<_>>(),
+            "besieged_cells": e.besieged_cells,
+            "reason": e.reason,
+            "centre": {"lat": e.centre.lat(), "lon": e.centre.lon()},
+            "perimeter": e.perimeter.iter().map(|p| json!({
+                "neighbour": p.neighbour.label(), "km": round3(p.km), "pct": round3(p.pct), "hostile": p.hostile,
+            })).collect::<Vec<_>>(),
+        }))
+        .collect();
+    Ok(Json(json!({"date": key.date.to_string(), "enclaves": out})))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HotspotQuery {
+    date: Option<String>,
+    window_days: Option<u32>,
+    baseline_windows: Option<u32>,
+    alpha: Option<f64>,
+    /// H3 resolution of the zones (default 5, ≈ 250 km²).
+    res: Option<u8>,
+}
+
+/// `GET /api/hotspots?date=D[&window_days=14][&baseline_windows=12][&alpha=0.01][&res=5]`.
+pub async fn hotspots_at(
+    State(state): State<Arc<AppState>>,
+    Reader(_): Reader,
+    Query(q): Query<HotspotQuery>,
+) -> ApiResult<Json<Value>> {
+    let date = required_date(&state, q.date.as_deref())?;
+    let mut prm = HotspotParams::default();
+    if let Some(w) = q.window_days {
+        prm.window_days = w;
+    }
+    if let Some(b) = q.baseline_windows {
+        prm.baseline_windows = b;
+    }
+    if let Some(a) = q.alpha {
+        if !(a > 0.0 && a < 1.0) {
+            return Err(ApiError::unprocessable("alpha must be between 0 and 1"));
+        }
+        prm.alpha = a;
+    }
+    if prm.window_days > 366 || prm.baseline_windows > 60 {
+        return Err(ApiError::unprocessable(
+            "window_days ≤ 366 and baseline_windows ≤ 60",
+        ));
+    }
+    let res = h3o::Resolution::try_from(q.res.unwrap_or(5))
+        .ok()
+        .filter(|r| u8::from(*r) <= 9)
+        .ok_or_else(|| ApiError::unprocessable("res must be an H3 resolution 0–9"))?;
+    let span = i64::from(prm.window_days) * (i64::from(prm.baseline_windows) + 1);
+    let filter = EventFilter {
+        from: Some(date - chrono::Duration::days(span)),
+        to: Some(date),
+        ..Default::default()
+    };
+    let report = state
+        .db
+        .run(move |db| -> ApiResult<_> {
+            let events = db.store.events(&filter)?;
+            Ok(hotspots(&events, date, &prm, cell_zone(res))?)
+        })
+        .await??;
+    Ok(Json(json!({
+        "date": date.to_string(),
+        "window": [report.window.0.to_string(), report.window.1.to_string()],
+        "baseline": [report.baseline.0.to_string(), report.baseline.1.to_string()],
+        "statistic": "one-sided Poisson tail p = P(X >= x | lambda = (baseline + 0.5) / windows), Bonferroni-corrected; z = (x - lambda) / sqrt(lambda)",
+        "zones_tested": report.zones_tested,
+        "threshold": report.threshold,
+        "excluded_imprecise": report.excluded_imprecise,
+        "zones": report.zones.iter().take(500).map(|z| json!({
+            "zone": z.zone.label(),
+            "lat": z.centre.lat(), "lon": z.centre.lon(),
+            "count": z.count, "rows": z.rows, "fatalities": z.fatalities,
+            "baseline_total": z.baseline_total, "baseline_rate": z.baseline_rate,
+            "baseline_fatalities_mean": z.baseline_fatalities_mean,
+            "p_value": z.p_value, "z": z.z, "hotspot": z.hotspot,
+        })).collect::<Vec<_>>(),
+    })))
+}
+
+fn required_date(state: &AppState, d: Option<&str>) -> ApiResult<NaiveDate> {
+    params::date(
+        state,
+        "date",
+        d.ok_or_else(|| ApiError::bad_request("missing query parameter date=YYYY-MM-DD"))?,
+    )
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrendQuery {
+    actor: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    /// e.g. 14d, 2w, 1mo (default), 1y.
+    step: Option<String>,
+    region: Option<String>,
+}
+
+/// Most steps whose territory is estimated in one request.
+const MAX_TREND_STEPS: usize = 36;
+
+/// `GET /api/trend?actor=ID&from=D1&to=D2[&step=1mo]`: per step, the actor's events by type,
+/// fatalities, provinces and countries attacked, attacks outside its territory, and its km².
+pub async fn trend_of(
+    State(state): State<Arc<AppState>>,
+    Reader(_): Reader,
+    Query(q): Query<TrendQuery>,
+) -> ApiResult<Json<Value>> {
+    let actor = ActorId::new(
+        q.actor
+            .as_deref()
+            .ok_or_else(|| ApiError::bad_request("missing query parameter actor"))?,
+    )?;
+    let from = params::date(
+        &state,
+        "from",
+        q.from
+            .as_deref()
+            .ok_or_else(|| ApiError::bad_request("missing query parameter from"))?,
+    )?;
+    let to = params::date(
+        &state,
+        "to",
+        q.to.as_deref()
+            .ok_or_else(|| ApiError::bad_request("missing query parameter to"))?,
+    )?;
+    let size: StepSize = q.step.as_deref().unwrap_or("1mo").parse()?;
+    let steps = steps(from, to, size)?;
+    if steps.len() > MAX_TREND_STEPS {
+        return Err(ApiError::unprocessable(format!(
+            "{} steps: at most {MAX_TREND_STEPS} per request (use a longer step)",
+            steps.len()
+        )));
+    }
+    let mut maps = Vec::with_capacity(steps.len());
+    for s in &steps {
+        let key = MapParams {
+            date: Some(s.to.to_string()),
+            known_on: None,
+            region: q.region.clone(),
+        }
+        .key(&state)?;
+        maps.push(state.cache.control(&state, &key).await?);
+    }
+    let filter = EventFilter {
+        from: Some(from),
+        to: Some(to),
+        actor: Some(actor.clone()),
+        ..Default::default()
+    };
+    let (events, provinces) = state
+        .db
+        .run(move |db| -> ApiResult<_> {
+            Ok((
+                db.store.events(&filter)?,
+                db.store.areas(Some(AoiKind::Province))?,
+            ))
+        })
+        .await??;
+    let rows = tokio::task::spawn_blocking(move || {
+        let territories: Vec<&Territory> = maps.iter().map(|m| m.territory()).collect();
+        let rows = trend(
+            &events,
+            &actor,
+            &steps,
+            |i| territories.get(i).copied(),
+            |p| {
+                provinces
+                    .iter()
+                    .find(|a| a.geometry().contains(&p.point()))
+                    .map(|a| a.code.clone())
+            },
+        );
+        let km2: Vec<f64> = territories
+            .iter()
+            .map(|t| t.area_by_actor().get(&actor).copied().unwrap_or(0.0))
+            .collect();
+        (rows, km2)
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    let (rows, km2) = rows;
+    Ok(Json(json!({
+        "rows": rows.iter().zip(km2).map(|(r, km2)| json!({
+            "from": r.from.to_string(), "to": r.to.to_string(),
+            "events": r.events, "attacks": r.attacks, "fatalities": r.fatalities,
+            "events_by_type": r.events_by_type.iter().map(|(t, n)| (t.as_str().to_owned(), json!(n))).collect::<serde_json::Map<_, _>>(),
+            "countries": r.countries, "provinces": r.provinces,
+            "attacks_located": r.attacks_located, "attacks_outside": r.attacks_outside,
+            "imprecise": r.imprecise, "km2": round3(km2),
+        })).collect::<Vec<_>>(),
+    })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PopulationQuery {
+    date: Option<String>,
+    known_on: Option<String>,
+    region: Option<String>,
+}
+
+/// `GET /api/population?date=D`: people per actor, each settlement of the gazetteer counted
+/// once (the store's settlement deduplication) and given to the holder of its cell.
+pub async fn population(
+    State(state): State<Arc<AppState>>,
+    Reader(_): Reader,
+    Query(q): Query<PopulationQuery>,
+) -> ApiResult<Json<Value>> {
+    let key = MapParams {
+        date: q.date,
+        known_on: q.known_on,
+        region: q.region,
+    }
+    .key(&state)?;
+    let map = state.cache.control(&state, &key).await?;
+    let places = state.db.run(|db| db.store.places()).await??;
+    let rows = tokio::task::spawn_blocking(move || {
+        let territory = map.territory();
+        let mut by: std::collections::BTreeMap<String, (u64, usize)> = Default::default();
+        for s in frontline_store::places::settlements(&places) {
+            let p = &places[s.canonical];
+            let Some(pop) = p.population.as_ref().map(|x| x.count) else {
+                continue;
+            };
+            let Some(cell) = territory.at(p.point) else {
+                continue;
+            };
+            for (holder, share) in cell.split() {
+                if share <= 0.0 {
+                    continue;
+                }
+                let name = holder.map_or("unassessed", |a| a.as_str()).to_owned();
+                let e = by.entry(name).or_default();
+                e.0 += (pop as f64 * share).round() as u64;
+                e.1 += 1;
+            }
+        }
+        by
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    let total: u64 = rows.values().map(|v| v.0).sum();
+    let mut list: Vec<(String, (u64, usize))> = rows.into_iter().collect();
+    list.sort_by_key(|b| std::cmp::Reverse(b.1 .0));
+    Ok(Json(json!({
+        "date": key.date.to_string(),
+        "total": total,
+        "rows": list.iter().map(|(a, (n, places))| json!({
+            "actor": a, "population": n, "settlements": places,
+            "share_pct": if total > 0 { round3(100.0 * *n as f64 / total as f64) } else { 0.0 },
+        })).collect::<Vec<_>>(),
+    })))
+}
