@@ -263,6 +263,11 @@ pub fn run_control(db: &Path, args: ControlArgs) -> anyhow::Result<()> {
                 clip: true,
                 low_confidence_below: None,
             })?;
+            // A GeoPackage is a database: replace the file rather than add to an old one.
+            if out.exists() {
+                std::fs::remove_file(out)
+                    .with_context(|| format!("replacing {}", out.display()))?;
+            }
             super::gpkg::write(out, &feats, map.date())
                 .with_context(|| format!("writing {}", out.display()))?;
         }
