@@ -62,6 +62,7 @@ async fn every_documented_path_is_routed() {
             .replace("{key}", "wiki-syria:5")
             .replace("{sha256}", &"0".repeat(64))
             .replace("{code}", "SYR")
+            .replace("{layer}", "countries.geojson")
             .replace("{collectionId}", "observations")
             .replace("{featureId}", "x")
             .replace("{what}", "events")

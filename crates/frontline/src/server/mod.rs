@@ -58,6 +58,11 @@ pub fn serve(bind: SocketAddr, opts: Options) -> anyhow::Result<()> {
         tracing::info!(%addr, public = opts.public, db = %opts.db.display(), "serving");
         // The line tools and tests wait for: where the server listens.
         println!("frontline serving on http://{addr}");
+        if opts.web_dir.is_some() {
+            println!("web map: http://{addr}/");
+        } else {
+            println!("web map: not built (run `make web`); http://{addr}/ says how");
+        }
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown_signal())
             .await

@@ -63,6 +63,8 @@ pub struct Options {
     pub region: Option<String>,
     /// H3 resolution of the maps.
     pub resolution: u8,
+    /// The built web map (web/dist) served at `/`; `None`: `/` says how to build it.
+    pub web_dir: Option<PathBuf>,
 }
 
 impl Options {
@@ -75,6 +77,7 @@ impl Options {
             max_body_bytes: 2 * 1024 * 1024,
             region: None,
             resolution: 7,
+            web_dir: None,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod admin;
 mod analyses;
+mod basemap;
 mod control;
 mod diff;
 mod events;
@@ -14,6 +15,7 @@ mod params;
 mod render;
 mod system;
 mod tiles;
+pub mod web;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -25,7 +27,16 @@ use super::state::{AppState, Options};
 
 pub fn routes(opts: &Options) -> Router<Arc<AppState>> {
     let evidence_limit = frontline_store::evidence::MAX_EVIDENCE_BYTES + 64 * 1024;
+    let web_dir = opts.web_dir.clone().map(Arc::new);
+    let web_dir2 = web_dir.clone();
     Router::new()
+        .route("/", get(move || web::index(web_dir.clone())))
+        .route(
+            "/assets/{*file}",
+            get(move |f| web::asset(web_dir2.clone(), f)),
+        )
+        .route("/api/extent", get(web::extent))
+        .route("/api/basemap/{layer}", get(basemap::layer))
         .route("/health", get(system::health))
         .route("/api", get(system::api_index))
         .route("/api/openapi.json", get(system::openapi))
