@@ -69,7 +69,7 @@ pub fn layer_geojson(layer: &str) -> Option<&'static str> {
 /// with `name`, `name_ar`, `population` and `capital`, largest first.
 pub fn places_geojson() -> anyhow::Result<serde_json::Value> {
     let mut cities = cities()?;
-    cities.sort_by(|a, b| b.population.cmp(&a.population));
+    cities.sort_by_key(|c| std::cmp::Reverse(c.population));
     let features: Vec<serde_json::Value> = cities
         .iter()
         .map(|c| {

@@ -20,6 +20,7 @@ const OPS: &[Op] = &[
     ("get", "/api/openapi.json", "system", "This document", "none", &[]),
     ("get", "/", "web", "The web map (the built app of web/dist), or how to build it", "none", &[]),
     ("get", "/api/extent", "web", "What the web map opens with: first and last observed day, today, the default region and its bbox", "viewer", &[]),
+    ("get", "/api/session", "web", "Whether reads are public, and the bearer token's label and role (null without a token)", "none", &[]),
     ("get", "/api/basemap/{layer}", "web", "Base map layer as GeoJSON from the bundled Natural Earth data: countries, borders, rivers, lakes or places (.geojson)", "none", &[]),
     ("get", "/api/control", "read", "Control on a date: GeoJSON, one (multi)polygon per actor and status, with area_km2, mean_confidence, cells", "viewer", &["date", "known_on", "region", "actor"]),
     ("get", "/api/area", "read", "Km² and share per actor (and per country with by=country)", "viewer", &["date", "known_on", "region", "by"]),

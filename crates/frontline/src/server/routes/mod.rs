@@ -36,6 +36,7 @@ pub fn routes(opts: &Options) -> Router<Arc<AppState>> {
             get(move |f| web::asset(web_dir2.clone(), f)),
         )
         .route("/api/extent", get(web::extent))
+        .route("/api/session", get(web::session))
         .route("/api/basemap/{layer}", get(basemap::layer))
         .route("/health", get(system::health))
         .route("/api", get(system::api_index))

@@ -1,6 +1,6 @@
 //! The web map: the built single-page app (web/dist, made by `make web`) served at `/`, and
 //! `/api/extent`, what the app needs to open: the span of the observations, the default region
-//! and its bounding box.
+//! and its bounding box; `/api/session`: whether reads are public and the token's role.
 //!
 //! Files are read from disk on each request (the folder is small and the OS caches it), so a
 //! rebuilt app shows without restarting the server. Vite names every asset after a hash of its
@@ -138,6 +138,21 @@ fn media_type(file: &str) -> &'static str {
         "pbf" => "application/x-protobuf",
         _ => "application/octet-stream",
     }
+}
+
+/// `GET /api/session`: whether reads are public and who the bearer token (if any) is, with its
+/// role, so the app knows whether to ask for a token before reading and what to offer. Open to
+/// everyone; an unknown token is a 401 like everywhere else.
+pub async fn session(
+    State(state): State<Arc<AppState>>,
+    parts: axum::http::request::Parts,
+) -> ApiResult<Json<Value>> {
+    let caller = crate::server::auth::caller(&parts, &state).await?;
+    Ok(Json(json!({
+        "public": state.public,
+        "who": caller.as_ref().map(|c| c.who.clone()),
+        "role": caller.as_ref().map(|c| c.role_name()),
+    })))
 }
 
 /// `GET /api/extent`: the first and last day any observation speaks for (the web map's slider
