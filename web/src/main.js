@@ -22,7 +22,7 @@ const LAYERS = [
   ['events', 'Events', 'Battles, strikes and other events in the window ending on the date, clustered (filter below).'],
   ['hotspots', 'Hotspots', 'Zones whose events in the 14 days to the date exceed their own baseline (Poisson test); circle size = events.'],
   ['sieges', 'Sieges', 'Encircled enclaves: connected areas of one actor mostly surrounded by hostile ground; circle size = km².'],
-  ['diff', 'Gained / lost', 'Compare mode: ground each actor gained (green) or lost (red) from the compare date to the map date.'],
+  ['diff', 'Gained / lost', 'Compare mode: ground that changed hands from the compare date to the map date, filled in the colour of who gained it (green edge); red dashed edge: where an actor lost ground.'],
   ['cities', 'City names', 'Populated places of the bundled Natural Earth data.'],
 ];
 
@@ -193,6 +193,8 @@ function addControlLayers(m) {
   m.addSource('region', { type: 'geojson', data: EMPTY });
   m.addSource('control', { type: 'geojson', data: EMPTY });
   m.addLayer({ id: 'unassessed', type: 'fill', source: 'region', paint: { 'fill-pattern': 'hatch-grey' } });
+  // Covers the hatch where the map has an estimate, so only unassessed ground shows it.
+  m.addLayer({ id: 'assessed-mask', type: 'fill', source: 'control', paint: { 'fill-color': '#f3f0e8' } });
   m.addLayer({
     id: 'control-fill', type: 'fill', source: 'control',
     paint: { 'fill-color': colourExpr(), 'fill-opacity': ['case', ['get', 'low_confidence'], 0.3, 0.62] },
@@ -222,13 +224,19 @@ function addControlLayers(m) {
 
 function addOverlayLayers(m) {
   m.addSource('diff', { type: 'geojson', data: EMPTY });
+  // Every piece one actor gained another lost: gains are filled in the gaining actor's colour
+  // with a green edge, losses drawn as a red dashed edge, so the two do not blend.
   m.addLayer({
-    id: 'diff-fill', type: 'fill', source: 'diff',
-    paint: { 'fill-color': ['match', ['get', 'change'], 'gained', '#1a9850', '#d73027'], 'fill-opacity': 0.55 },
+    id: 'diff-fill', type: 'fill', source: 'diff', filter: ['==', ['get', 'change'], 'gained'],
+    paint: { 'fill-color': colourExpr(), 'fill-opacity': 0.9 },
   });
   m.addLayer({
-    id: 'diff-line', type: 'line', source: 'diff',
-    paint: { 'line-color': ['match', ['get', 'change'], 'gained', '#0b5d2a', '#8c1a12'], 'line-width': 1 },
+    id: 'diff-line', type: 'line', source: 'diff', filter: ['==', ['get', 'change'], 'gained'],
+    paint: { 'line-color': '#00a651', 'line-width': 2.5 },
+  });
+  m.addLayer({
+    id: 'diff-lost', type: 'line', source: 'diff', filter: ['==', ['get', 'change'], 'lost'],
+    paint: { 'line-color': '#e31a1c', 'line-width': 1.5, 'line-dasharray': [2, 1.5] },
   });
   m.addSource('events', { type: 'geojson', data: EMPTY, cluster: true, clusterRadius: 40, clusterMaxZoom: 11 });
   m.addLayer({
@@ -275,11 +283,11 @@ function addOverlayLayers(m) {
 /** Map layer ids of each toggleable layer. */
 const LAYER_IDS = {
   control: ['control-fill', 'control-line'],
-  uncertainty: ['unassessed', 'contested', 'shared-line', 'low-confidence'],
+  uncertainty: ['unassessed', 'assessed-mask', 'contested', 'shared-line', 'low-confidence'],
   events: ['event-clusters', 'event-points'],
   hotspots: ['hotspots'],
   sieges: ['sieges'],
-  diff: ['diff-fill', 'diff-line'],
+  diff: ['diff-fill', 'diff-line', 'diff-lost'],
 };
 
 function applyVisibility(m) {
@@ -591,16 +599,33 @@ function describeEvidence(list) {
   }).join('; ');
 }
 
-/** The first day of the holder's current run, found by halving between the record's start and
- * the date with /api/whois (assumes one change in between: it says "about"). */
+/** The first day of the holder's current run at the point, from /api/whois: stepping back a
+ * month at a time until the holder differs, then halving to the day (a change and its reversal
+ * within one month can be missed, hence "about"). */
 async function since(lngLat, date, actor) {
-  const who = async (d) => (await getJson(`/api/whois?${qs({ date: d, lat: lngLat.lat.toFixed(5), lon: lngLat.lng.toFixed(5) })}`)).actor;
-  let lo = toDay(extent.first);
-  let hi = toDay(date);
-  if ((await who(fromDay(lo))) === actor) return `at least ${fromDay(lo)} (the start of the record)`;
+  const who = async (d) => (await getJson(`/api/whois?${qs({ date: fromDay(d), lat: lngLat.lat.toFixed(5), lon: lngLat.lng.toFixed(5) })}`)).actor;
+  const first = toDay(extent.first);
+  const STEP = 30;
+  const BATCH = 4;
+  let hi = toDay(date); // the actor holds the point on hi
+  let lo = null; // someone else (or no one) holds it on lo
+  while (lo === null) {
+    const probes = [];
+    for (let k = 1; k <= BATCH; k++) probes.push(Math.max(first, hi - k * STEP));
+    const holders = await Promise.all(probes.map(who));
+    const i = holders.findIndex((h) => h !== actor);
+    if (i >= 0) {
+      lo = probes[i];
+      if (i > 0) hi = probes[i - 1];
+    } else if (probes[BATCH - 1] === first) {
+      return `at least ${extent.first} (the start of the record)`;
+    } else {
+      hi = probes[BATCH - 1];
+    }
+  }
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);
-    if ((await who(fromDay(mid))) === actor) hi = mid;
+    if ((await who(mid)) === actor) hi = mid;
     else lo = mid;
   }
   return `about ${fromDay(hi)}`;
@@ -633,7 +658,7 @@ async function explainAt(m, lngLat, date) {
       ? ` <button type="button" data-correct="${esc(o.key)}">Correct</button> <button type="button" data-retire="${esc(o.key)}">Retire</button>`
       : '';
     return `<li data-key="${esc(o.key)}"><b>${esc(o.observed)}</b> ${esc(o.label || '(no label)')}: ${esc(actorName(o.actor))} ${esc(o.status)}${o.actor2 ? ` / ${esc(actorName(o.actor2))}` : ''}
-      <div class="meta">Source: ${src} · grading ${esc(o.grading || 'ungraded')}${o.analyst ? ` · analyst ${esc(o.analyst)}` : ''}</div>
+      <div class="meta">Source: ${src} · ${o.grading ? `grading ${esc(o.grading)}` : 'ungraded'}${o.analyst ? ` · analyst ${esc(o.analyst)}` : ''}</div>
       <div class="meta">Evidence: ${describeEvidence(o.evidence)}${(o.evidence_files || []).length ? ` · ${o.evidence_files.length} file(s)` : ''}</div>${edit}</li>`;
   }).join('');
   const contrib = (ex.contributions || []).slice(0, 5).map((c) =>
@@ -643,6 +668,7 @@ async function explainAt(m, lngLat, date) {
     <h3>${who}</h3>
     <p class="meta">${esc(date)} · ${lngLat.lat.toFixed(4)}, ${lngLat.lng.toFixed(4)} · confidence ${(ex.confidence * 100).toFixed(0)} %</p>
     ${ex.actor !== 'unassessed' ? '<p class="since meta">Since: <span>finding…</span></p>' : ''}
+    ${state.compare && m === map ? `<p class="then meta">On ${esc(state.compare)} (compare date): <span>…</span></p>` : ''}
     ${area}
     <h4>Observations behind it (${obs.length})</h4>
     <ol class="observations">${items || '<li>none</li>'}</ol>
@@ -651,6 +677,17 @@ async function explainAt(m, lngLat, date) {
   const root = mine.getElement();
   root.querySelectorAll('[data-correct]').forEach((b) => b.addEventListener('click', () => openCorrection(b.dataset.correct)));
   root.querySelectorAll('[data-retire]').forEach((b) => b.addEventListener('click', () => openRetire(b.dataset.retire)));
+  if (state.compare && m === map) {
+    getJson(`/api/whois?${qs({ date: state.compare, lat: lngLat.lat.toFixed(5), lon: lngLat.lng.toFixed(5) })}`)
+      .then((w) => {
+        const span = root.querySelector('.then span');
+        if (span) span.textContent = w.actor === 'unassessed' ? 'unassessed' : `${actorName(w.actor)} (${w.status}${w.actor2 ? ` with ${actorName(w.actor2)}` : ''})`;
+      })
+      .catch((err) => {
+        const span = root.querySelector('.then span');
+        if (span) span.textContent = err.message;
+      });
+  }
   if (ex.actor !== 'unassessed') {
     try {
       const s = await since(lngLat, date, ex.actor);
@@ -695,11 +732,6 @@ function onMapClick(e) {
   if (sg) {
     const p = sg.properties;
     return popupFor(map, e, `<div class="explain"><h3>Enclave of ${esc(actorName(p.actor))}</h3><p>${Math.round(p.km2).toLocaleString('en')} km², ${Number(p.hostile_pct).toFixed(0)} % of its perimeter hostile: ${esc(p.by)}</p><p class="meta">${esc(p.reason)}</p></div>`);
-  }
-  const df = hit(['diff-fill'])[0];
-  if (df && !state.layers.has('control')) {
-    const p = df.properties;
-    return popupFor(map, e, `<div class="explain"><h3>${esc(actorName(p.actor))} ${esc(p.change)}</h3><p>${Math.round(p.km2).toLocaleString('en')} km² ${esc(p.change)} in all from ${esc(p.from)} to ${esc(p.to)}</p></div>`);
   }
   explainAt(map, e.lngLat, state.date);
 }

@@ -66,6 +66,16 @@ async function renderedOn(page, date, which = 'map') {
   check(n > 0, `${which} draws ${n} control polygons for ${date}`);
 }
 
+/** Waits until both maps have drawn everything they have. */
+async function idle(page) {
+  await page.waitForFunction(() => document.body.dataset.busy === 'false');
+  await page.evaluate(() => Promise.all([window.frontline.map(), window.frontline.map2()].filter(Boolean).map((m) =>
+    new Promise((resolve) => {
+      if (m.loaded() && !m.isMoving()) resolve();
+      else m.once('idle', resolve);
+    }))));
+}
+
 async function legend(page) {
   return page.$$eval('#legend tbody tr', (rows) => Object.fromEntries(rows.map((r) => [r.dataset.actor, Number(r.dataset.km2)])));
 }
@@ -110,6 +120,7 @@ try {
   await renderedOn(page, extent.last);
   const last = await legendFor(page, extent.last);
   check(Object.keys(last).length >= 5, `the legend lists ${Object.keys(last).length} rows for ${extent.last}`);
+  await idle(page);
   await page.screenshot({ path: join(artefacts, 'laptop.png') });
 
   step = 'slider';
@@ -144,7 +155,7 @@ try {
   const obsCount = await page.$$eval('.maplibregl-popup ol.observations li[data-key]', (l) => l.length);
   check(obsCount > 0, `the popup lists ${obsCount} observations`);
   const popupText = await page.textContent('.maplibregl-popup .explain');
-  check(/Source: /.test(popupText) && /grading/.test(popupText) && /Evidence:/.test(popupText), 'each observation shows its source, grading and evidence');
+  check(/Source: /.test(popupText) && /(grading [A-F][1-6]|ungraded)/.test(popupText) && /Evidence:/.test(popupText), 'each observation shows its source, grading and evidence');
   await page.waitForFunction(() => !document.querySelector('.maplibregl-popup .since span')?.textContent.includes('finding'));
   check(/Since: (about|at least) \d{4}-\d{2}-\d{2}/.test(await page.textContent('.maplibregl-popup .since')), `the popup says since when: ${(await page.textContent('.maplibregl-popup .since')).trim()}`);
   await page.screenshot({ path: join(artefacts, 'popup.png') });
@@ -191,6 +202,7 @@ try {
   const held = await page.textContent('.maplibregl-popup .explain h3');
   check(held.includes('Turkey'), `the map now says Turkey holds the new post: "${held.trim()}"`);
   check((await page.textContent(`.maplibregl-popup li[data-key="${key}"]`)).includes('browser test'), 'the popup lists the new observation with its source');
+  await idle(page);
   await page.screenshot({ path: join(artefacts, 'added.png') });
 
   step = 'retire';
@@ -212,10 +224,18 @@ try {
   const diffs = await page.evaluate(() => window.frontline.map().querySourceFeatures('diff').length);
   check(diffs > 0, `the gained/lost layer has ${diffs} pieces between ${cmp} and ${date}`);
   check(page.url().includes(`compare=${cmp}`), 'the URL keeps the compare date');
+  await idle(page);
   await page.screenshot({ path: join(artefacts, 'compare.png') });
+  const mosul = await pixel(page, 43.13, 36.34);
+  await page.mouse.click(mosul.x, mosul.y);
+  await page.waitForFunction(() => /compare date\): [A-Z]/.test(document.querySelector('.maplibregl-popup .then')?.textContent || ''));
+  const then = await page.textContent('.maplibregl-popup .then');
+  const now = await page.textContent('.maplibregl-popup .explain h3');
+  check(true, `clicking Mosul in compare mode: "${now.trim()}"; "${then.trim()}"`);
+  await page.evaluate(() => document.querySelector('.maplibregl-popup-close-button')?.click());
   await page.selectOption('#mode', 'swipe');
   await page.waitForSelector('#swipe:not([hidden])');
-  await page.waitForFunction(() => document.body.dataset.busy === 'false');
+  await idle(page);
   await page.screenshot({ path: join(artefacts, 'swipe.png') });
   await page.uncheck('#compare');
 
@@ -237,6 +257,7 @@ try {
   await renderedOn(page, evDate);
   await page.waitForFunction(() => document.body.dataset.busy === 'false');
   await page.waitForSelector('#chart svg');
+  await idle(page);
   await page.screenshot({ path: join(artefacts, 'layers.png') });
   const shared = page.url();
 
@@ -250,7 +271,7 @@ try {
   await renderedOn(phone, evDate);
   check((await phone.inputValue('#date')) === evDate, 'the shared link reopens the same date');
   check(await phone.isChecked('#layer-events'), 'and the same layers');
-  await phone.waitForFunction(() => document.body.dataset.busy === 'false');
+  await idle(phone);
   await phone.screenshot({ path: join(artefacts, 'phone.png') });
   await phone.click('#panel-toggle');
   await phone.waitForTimeout(300);
