@@ -1050,6 +1050,143 @@ async fn analysts_add_correct_and_retire_with_version_checks_and_audit() {
 }
 
 #[tokio::test]
+async fn analysts_add_correct_and_retire_areas_and_maps_use_the_new_outline() {
+    let fx = Fixture::new();
+    let app = fx.app(false);
+    let a = Some(fx.analyst.as_str());
+    let square = |east: f64| {
+        format!(
+            r#"{{"code": "raqqa-box", "name": "Raqqa box", "kind": "city", "country": "SYR",
+            "source": "analyst outline", "geometry": {{"type": "Polygon", "coordinates":
+            [[[38.9, 35.9], [{east}, 35.9], [{east}, 36.0], [38.9, 36.0], [38.9, 35.9]]]}}}}"#
+        )
+    };
+    // Viewers may not write; bad outlines are refused with the reason.
+    let r = send(
+        &app,
+        with_json("POST", "/api/areas", Some(&fx.viewer), &square(39.1)),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let point = square(39.1).replace(r#""type": "Polygon""#, r#""type": "Point""#);
+    let r = send(&app, with_json("POST", "/api/areas", a, &point)).await;
+    assert!(r.status.is_client_error(), "{}", r.status);
+    r.error();
+    let no_source = square(39.1).replace("analyst outline", " ");
+    let r = send(&app, with_json("POST", "/api/areas", a, &no_source)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.error().contains("source"));
+
+    let r = send(&app, with_json("POST", "/api/areas", a, &square(39.1))).await;
+    assert_eq!(
+        r.status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    assert_eq!(r.header("etag"), "\"1\"");
+    assert_eq!(r.header("location"), "/api/areas/raqqa-box");
+    let r = send(&app, with_json("POST", "/api/areas", a, &square(39.1))).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+
+    // The new area is a region the maps can be drawn on.
+    let total = |v: &Value| -> f64 {
+        v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["area_km2"].as_f64().unwrap())
+            .sum()
+    };
+    let small = send(
+        &app,
+        get(
+            "/api/area?date=2017-06-01&region=raqqa-box",
+            Some(&fx.viewer),
+        ),
+    )
+    .await;
+    assert_eq!(small.status, StatusCode::OK, "{}", small.error());
+    let small = total(&small.json());
+    assert!((150.0..250.0).contains(&small), "{small} km²");
+
+    // A corrected outline (twice as wide) is a new version; the grid is rebuilt from it.
+    let put = |body: String, m: &str| {
+        Request::put("/api/areas/raqqa-box")
+            .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {}", fx.analyst))
+            .header("if-match", m)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let r = send(&app, put(square(39.3), "\"1\"")).await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    assert_eq!(r.header("etag"), "\"2\"");
+    let r = send(&app, put(square(39.2), "\"1\"")).await;
+    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "a stale edit");
+    let wide = send(
+        &app,
+        get(
+            "/api/area?date=2017-06-01&region=raqqa-box",
+            Some(&fx.viewer),
+        ),
+    )
+    .await
+    .json();
+    let wide = total(&wide);
+    assert!(
+        (wide / small - 2.0).abs() < 0.05,
+        "{small} km² then {wide} km²"
+    );
+    let one = send(&app, get("/api/areas/raqqa-box", Some(&fx.viewer))).await;
+    assert_eq!(one.header("etag"), "\"2\"");
+    assert_eq!(
+        one.json()["properties"]["history"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // Retired: gone from the list, kept in the history and the audit log.
+    let retire = Request::post("/api/areas/raqqa-box/retire")
+        .header("authorization", format!("Bearer {}", fx.analyst))
+        .header("if-match", "\"2\"")
+        .header("content-type", "application/json")
+        .body(Body::from(r#"{"reason": "drawn for a test"}"#))
+        .unwrap();
+    let r = send(&app, retire).await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    assert_eq!(r.json()["version"], 3);
+    let r = send(&app, get("/api/areas/raqqa-box", Some(&fx.viewer))).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let audit = send(&app, get("/api/audit?key=raqqa-box", Some(&fx.admin)))
+        .await
+        .json();
+    let entries = audit["entries"].as_array().unwrap();
+    let actions: Vec<&str> = entries
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["retire", "correct", "create"]);
+    assert!(entries
+        .iter()
+        .all(|e| e["target_kind"] == "area" && e["who"] == "amira"));
+    assert_eq!(entries[0]["detail"]["reason"], "drawn for a test");
+    assert_eq!(entries[1]["previous"]["name"], "Raqqa box");
+}
+
+#[tokio::test]
 async fn a_write_shows_in_the_next_map_read() {
     let fx = Fixture::new();
     let app = fx.app(false);

@@ -114,7 +114,8 @@ type Slot<T> = Arc<OnceCell<Arc<T>>>;
 pub struct MapCache {
     maps: Mutex<Vec<(MapKey, Slot<CachedMap>)>>,
     observations: Mutex<HashMap<Option<NaiveDate>, Slot<KnownObservations>>>,
-    grids: Mutex<HashMap<String, Slot<Grid>>>,
+    /// By region, with the area generation each grid was built at.
+    grids: Mutex<HashMap<String, (u64, Slot<Grid>)>>,
 }
 
 /// The JSON properties of a control feature (the same fields as `frontline control`).
@@ -204,21 +205,25 @@ impl MapCache {
         .cloned()
     }
 
-    /// The grid for a region (areas do not change through the API, so grids are kept for
-    /// the life of the server).
+    /// The grid for a region, kept until an area is written (observation writes do not
+    /// touch it).
     pub async fn grid(
         &self,
         state: &Arc<AppState>,
         region: &str,
         resolution: u8,
     ) -> ApiResult<Arc<Grid>> {
-        let slot = Arc::clone(
-            self.grids
-                .lock()
-                .expect("cache lock")
+        let gen = state.area_generation();
+        let slot = {
+            let mut grids = self.grids.lock().expect("cache lock");
+            let entry = grids
                 .entry(region.to_owned())
-                .or_default(),
-        );
+                .or_insert_with(|| (gen, Slot::default()));
+            if entry.0 != gen {
+                *entry = (gen, Slot::default());
+            }
+            Arc::clone(&entry.1)
+        };
         let db = Arc::clone(&state.db);
         let codes: Vec<String> = region.split(',').map(str::to_owned).collect();
         slot.get_or_try_init(|| async move {

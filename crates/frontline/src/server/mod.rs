@@ -88,7 +88,8 @@ fn watch_external_writes(state: &std::sync::Arc<AppState>, opts: &Options) -> an
                 let now = store.data_version().ok();
                 if now != last {
                     tracing::info!("the database changed: cached maps will be recomputed");
-                    state.bump_generation();
+                    // An import may have brought new boundaries as well as observations.
+                    state.areas_changed();
                     last = now;
                 }
             }

@@ -1,12 +1,12 @@
 //! The control map endpoints: per-actor polygons, km² and share per actor, who holds a point
-//! and why (explain), plus the lists of actors and areas they name.
+//! and why (explain), plus the list of actors they name.
 
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use frontline_core::estimate::Prepared;
-use frontline_core::{ActorId, AoiKind};
+use frontline_core::ActorId;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -294,47 +294,4 @@ pub async fn actors(
 ) -> ApiResult<Json<Value>> {
     let actors = state.db.run(|db| db.store.actors()).await??;
     Ok(Json(json!({ "actors": actors })))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AreasQuery {
-    kind: Option<String>,
-}
-
-/// `GET /api/areas[?kind=country]`: areas of interest (code, name, kind, country), without
-/// geometry; `/api/areas/{code}` has the geometry.
-pub async fn areas(
-    State(state): State<Arc<AppState>>,
-    Reader(_): Reader,
-    Query(q): Query<AreasQuery>,
-) -> ApiResult<Json<Value>> {
-    let kind = q.kind.as_deref().map(str::parse::<AoiKind>).transpose()?;
-    let areas = state.db.run(move |db| db.store.areas(kind)).await??;
-    let list: Vec<Value> = areas
-        .iter()
-        .map(|a| json!({"code": a.code, "name": a.name, "kind": a.kind, "country": a.country, "source": a.source}))
-        .collect();
-    Ok(Json(json!({ "areas": list })))
-}
-
-/// `GET /api/areas/{code}`: one area as a GeoJSON feature.
-pub async fn area_one(
-    State(state): State<Arc<AppState>>,
-    Reader(_): Reader,
-    axum::extract::Path(code): axum::extract::Path<String>,
-) -> ApiResult<Response> {
-    let lookup = code.clone();
-    let area = state
-        .db
-        .run(move |db| db.store.area(&lookup))
-        .await??
-        .ok_or_else(|| ApiError::not_found(format!("no area {code:?}")))?;
-    let f = json!({
-        "type": "Feature",
-        "id": area.code,
-        "geometry": geojson::Geometry::new(geojson::GeometryValue::from(area.geometry())),
-        "properties": {"code": area.code, "name": area.name, "kind": area.kind, "country": area.country, "source": area.source},
-    });
-    Ok(([(header::CONTENT_TYPE, GEOJSON)], Json(f)).into_response())
 }

@@ -3,6 +3,7 @@
 
 mod admin;
 mod analyses;
+mod areas;
 mod basemap;
 mod control;
 mod diff;
@@ -55,8 +56,9 @@ pub fn routes(opts: &Options) -> Router<Arc<AppState>> {
         .route("/api/chart", get(render::chart))
         .route("/api/export/{what}", get(export::export))
         .route("/api/actors", get(control::actors))
-        .route("/api/areas", get(control::areas))
-        .route("/api/areas/{code}", get(control::area_one))
+        .route("/api/areas", get(areas::list).post(areas::create))
+        .route("/api/areas/{code}", get(areas::one).put(areas::correct))
+        .route("/api/areas/{code}/retire", post(areas::retire))
         .route(
             "/api/observations",
             get(observations::list).post(observations::create),

@@ -11,7 +11,7 @@ use frontline_core::{
     ActorId, ControlStatus, Evidence, FeatureType, Footprint, Grading, Observation, ObservationKey,
     ObservedDate, Source,
 };
-use frontline_store::audit::{self, AuditEntry};
+use frontline_store::Editor;
 use frontline_store::StoredObservation;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -272,7 +272,7 @@ pub async fn get_one(
     Ok(res)
 }
 
-fn etag(version: u32) -> HeaderValue {
+pub fn etag(version: u32) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{version}\"")).expect("digits are a valid header")
 }
 
@@ -360,35 +360,12 @@ fn check_actors(db: &Db, o: &Observation) -> ApiResult<()> {
     Ok(())
 }
 
-fn audit_entry(
-    caller: &Caller,
-    action: &str,
-    key: &str,
-    version: u32,
-    previous: Option<Value>,
-    detail: Option<Value>,
-) -> AuditEntry {
-    AuditEntry {
-        id: 0,
-        at: Utc::now(),
+/// The analyst as the store's audit log records them.
+pub fn editor(caller: &Caller) -> Editor {
+    Editor {
         token_id: caller.token_id,
         who: caller.who.clone(),
         role: caller.role_name().to_owned(),
-        action: action.into(),
-        target_kind: "observation".into(),
-        target_key: key.into(),
-        version: Some(i64::from(version)),
-        previous,
-        detail,
-    }
-}
-
-/// Record the audit entry of a write that has been committed. The write stands even if the
-/// entry cannot be written (it is logged as an error): refusing it after the fact would
-/// report a failure for a change that happened.
-fn audit_after(db: &Db, entry: &AuditEntry) {
-    if let Err(e) = audit::record(db.conn(), entry) {
-        tracing::error!(error = %e, key = %entry.target_key, "could not write the audit entry");
     }
 }
 
@@ -433,19 +410,7 @@ pub async fn create(
         .db
         .run(move |db| -> ApiResult<StoredObservation> {
             check_actors(db, &o)?;
-            let s = db.store.add_observation(&o)?;
-            audit_after(
-                db,
-                &audit_entry(
-                    &caller,
-                    "create",
-                    o.key.as_str(),
-                    s.version,
-                    None,
-                    Some(properties(&s)),
-                ),
-            );
-            Ok(s)
+            Ok(db.store.add_observation(&o, &editor(&caller))?)
         })
         .await??;
     state.bump_generation();
@@ -459,7 +424,7 @@ fn rand_suffix() -> String {
 
 /// The version the client says it is editing: `If-Match: "3"` (412 when stale) or
 /// `expected_version` in the body (409 when stale). One of them is required.
-fn expected_version(headers: &HeaderMap, body: Option<u32>) -> ApiResult<(u32, bool)> {
+pub fn expected_version(headers: &HeaderMap, body: Option<u32>) -> ApiResult<(u32, bool)> {
     if let Some(v) = headers.get(header::IF_MATCH) {
         let s = v
             .to_str()
@@ -483,7 +448,7 @@ fn expected_version(headers: &HeaderMap, body: Option<u32>) -> ApiResult<(u32, b
     })
 }
 
-fn stale(e: ApiError, via_header: bool) -> ApiError {
+pub fn stale(e: ApiError, via_header: bool) -> ApiError {
     if e.status == StatusCode::PRECONDITION_FAILED && !via_header {
         ApiError::conflict(e.message)
     } else {
@@ -511,24 +476,11 @@ pub async fn correct(
     let stored = state
         .db
         .run(move |db| -> ApiResult<StoredObservation> {
-            let previous = db.require_observation(o.key.as_str())?;
+            db.require_observation(o.key.as_str())?;
             check_actors(db, &o)?;
-            let s = db
-                .store
-                .supersede_observation(expected, &o)
-                .map_err(|e| stale(e.into(), via_header))?;
-            audit_after(
-                db,
-                &audit_entry(
-                    &caller,
-                    "correct",
-                    o.key.as_str(),
-                    s.version,
-                    Some(properties(&previous)),
-                    Some(properties(&s)),
-                ),
-            );
-            Ok(s)
+            db.store
+                .supersede_observation(expected, &o, &editor(&caller))
+                .map_err(|e| stale(e.into(), via_header))
         })
         .await??;
     state.bump_generation();
@@ -564,23 +516,10 @@ pub async fn retire(
     let version = state
         .db
         .run(move |db| -> ApiResult<u32> {
-            let previous = db.require_observation(k.as_str())?;
-            let v = db
-                .store
-                .retire_observation(&k, expected)
-                .map_err(|e| stale(e.into(), via_header))?;
-            audit_after(
-                db,
-                &audit_entry(
-                    &caller,
-                    "retire",
-                    k.as_str(),
-                    v,
-                    Some(properties(&previous)),
-                    Some(json!({"reason": input.reason})),
-                ),
-            );
-            Ok(v)
+            db.require_observation(k.as_str())?;
+            db.store
+                .retire_observation(&k, expected, &editor(&caller), input.reason.as_deref())
+                .map_err(|e| stale(e.into(), via_header))
         })
         .await??;
     state.bump_generation();
