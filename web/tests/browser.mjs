@@ -139,6 +139,14 @@ try {
   check((await page.inputValue('#date')) === next, `the right arrow steps one day, to ${next}`);
   check(page.url().includes(`date=${next}`), 'the URL keeps the date');
 
+  step = 'play';
+  const before_play = await page.inputValue('#date');
+  await page.click('#play');
+  check((await page.getAttribute('#play', 'aria-pressed')) === 'true', 'Play starts');
+  await page.waitForFunction((d) => document.querySelector('#date').value !== d, before_play);
+  await page.click('#play');
+  check((await page.getAttribute('#play', 'aria-pressed')) === 'false', `Pause stops, at ${await page.inputValue('#date')}`);
+
   step = 'popup';
   const date = '2017-11-01';
   await page.fill('#date', date);
@@ -205,15 +213,77 @@ try {
   await idle(page);
   await page.screenshot({ path: join(artefacts, 'added.png') });
 
+  step = 'correct';
+  await page.click(`.maplibregl-popup li[data-key="${key}"] [data-correct]`);
+  await page.waitForSelector('#obs-form:not([hidden])');
+  check((await page.textContent('#obs-form-h')).includes('version 1'), 'Correct opens the form on version 1');
+  check((await page.inputValue('#obs-form [name=source]')) === 'browser test', 'filled with the current version');
+  await page.selectOption('#obs-form [name=grading]', 'A1');
+  await page.click('#obs-submit');
+  await page.waitForFunction(() => document.querySelector('#edits li')?.textContent.startsWith('Corrected'));
+  check((await page.textContent('#edits li')).includes('(version 2)'), `the correction is version 2: "${await page.textContent('#edits li')}"`);
+  await page.waitForFunction(() => document.body.dataset.busy === 'false');
+
+  step = 'conflict';
+  const p3 = await pixel(page, post.lon, post.lat);
+  await page.mouse.click(p3.x, p3.y);
+  await page.waitForSelector(`.maplibregl-popup li[data-key="${key}"] [data-correct]`);
+  check((await page.textContent(`.maplibregl-popup li[data-key="${key}"]`)).includes('grading A1'), 'the popup shows the corrected grading');
+  await page.click(`.maplibregl-popup li[data-key="${key}"] [data-correct]`);
+  await page.waitForSelector('#obs-form:not([hidden])');
+  // Someone else corrects it meanwhile (version 2 -> 3).
+  const current = await apiJson(`/api/observations/${encodeURIComponent(key)}`);
+  const cp = current.properties;
+  const res = await fetch(new URL(`/api/observations/${encodeURIComponent(key)}`, base), {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'If-Match': '"2"' },
+    body: JSON.stringify({ geometry: current.geometry, actor: cp.actor, status: cp.status, observed: cp.observed, source: cp.source, grading: 'B1', label: cp.label }),
+  });
+  check(res.status === 200, `another analyst's correction went in (${res.status})`);
+  await page.fill('#obs-form [name=note]', 'stale edit');
+  await page.click('#obs-submit');
+  await page.waitForSelector('#obs-error:not([hidden])');
+  const stale = await page.textContent('#obs-error');
+  check(stale.includes('(412)') && stale.includes('Someone corrected'), `a stale correction is refused in words: "${stale}"`);
+  const e412 = problems.findIndex((x) => x.includes('412'));
+  if (e412 >= 0) problems.splice(e412, 1);
+  await page.click('#obs-cancel');
+
   step = 'retire';
+  const p4 = await pixel(page, post.lon, post.lat);
+  await page.mouse.click(p4.x, p4.y);
+  await page.waitForSelector(`.maplibregl-popup li[data-key="${key}"] [data-retire]`);
   await page.click(`.maplibregl-popup li[data-key="${key}"] [data-retire]`);
   await page.waitForSelector('#retire-form:not([hidden])');
+  check((await page.textContent('#retire-key')).includes('version 3'), 'Retire reads the latest version (3)');
   await page.fill('#retire-form [name=reason]', 'made by the browser test');
   await page.click('#retire-form button[type=submit]');
   await page.waitForFunction(() => document.querySelector('#edits li')?.textContent.startsWith('Retired'));
   await page.waitForFunction(() => document.body.dataset.busy === 'false');
   const retired = await legend(page);
   check(Math.abs((retired.turkey || 0) - (before.turkey || 0)) < 1, `after retiring it, Turkey's km² is back to ${retired.turkey || 0}`);
+
+  step = 'polygon';
+  await page.click('#add-polygon');
+  check((await page.getAttribute('#add-polygon', 'aria-pressed')) === 'true', 'polygon drawing is on');
+  const corners = [[38.9, 33.9], [39.5, 33.9], [39.2, 34.35]];
+  for (const [i, [lo, la]] of corners.entries()) {
+    const c = await pixel(page, lo, la);
+    if (i < corners.length - 1) await page.mouse.click(c.x, c.y);
+    else await page.mouse.dblclick(c.x, c.y);
+  }
+  await page.waitForSelector('#obs-form:not([hidden])');
+  check((await page.textContent('#obs-geom')) === 'Polygon with 3 corners', `the double-click closes the polygon: ${await page.textContent('#obs-geom')}`);
+  await page.fill('#obs-form [name=label]', 'Browser test area');
+  await page.selectOption('#obs-form [name=actor]', 'turkey');
+  await page.fill('#obs-form [name=source]', 'browser test polygon');
+  await page.click('#obs-submit');
+  await page.waitForFunction(() => document.querySelector('#edits li')?.textContent.startsWith('Added'));
+  await page.waitForFunction(() => document.body.dataset.busy === 'false');
+  const withArea = await legend(page);
+  check((withArea.turkey || 0) > (before.turkey || 0) + 500, `the drawn area adds Turkish ground: ${before.turkey || 0} -> ${withArea.turkey} km²`);
+  await idle(page);
+  await page.screenshot({ path: join(artefacts, 'polygon.png') });
 
   step = 'compare';
   await page.check('#compare');
