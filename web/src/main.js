@@ -935,10 +935,10 @@ async function submitRetire(ev) {
   ev.preventDefault();
   const reason = $('retire-form').elements.reason.value.trim();
   try {
-    const { res } = await tracked(api(`/api/observations/${encodeURIComponent(retiring.key)}/retire`, {
+    const { json, res } = await tracked(api(`/api/observations/${encodeURIComponent(retiring.key)}/retire`, {
       method: 'POST', body: { reason }, headers: { 'If-Match': `"${retiring.version}"` },
     }));
-    const version = (res.headers.get('ETag') || '').replace(/"/g, '');
+    const version = json?.version ?? (res.headers.get('ETag') || '').replace(/"/g, '');
     logEdit(`Retired ${retiring.key} (version ${version}): ${reason}`, retiring.key);
     const key = retiring.key;
     retiring = null;

@@ -113,6 +113,7 @@ try {
   await page.fill('#token', token);
   await page.click('#login button[type=submit]');
   await page.waitForSelector('#tools:not([hidden])');
+  check(await page.isHidden('#login'), 'the login form gives way to the analyst tools');
   check((await page.textContent('#who')).includes('(analyst)'), 'logged in with the analyst role');
 
   step = 'load';
@@ -201,6 +202,7 @@ try {
   const edit = await page.textContent('#edits li');
   check(edit.startsWith('Added api:'), `the new observation is listed: "${edit}"`);
   const key = await page.getAttribute('#edits li', 'data-key');
+  check(await page.isHidden('#obs-form'), 'the form closes after saving');
   await page.waitForFunction(() => document.body.dataset.busy === 'false');
   const after = await legend(page);
   check((after.turkey || 0) > (before.turkey || 0) + 10, `Turkey's km² grew from ${before.turkey || 0} to ${after.turkey}`);
@@ -259,6 +261,8 @@ try {
   await page.fill('#retire-form [name=reason]', 'made by the browser test');
   await page.click('#retire-form button[type=submit]');
   await page.waitForFunction(() => document.querySelector('#edits li')?.textContent.startsWith('Retired'));
+  check((await page.textContent('#edits li')).includes('(version 4)'), `the retirement is version 4: "${await page.textContent('#edits li')}"`);
+  check(await page.isHidden('#retire-form'), 'the retire form closes');
   await page.waitForFunction(() => document.body.dataset.busy === 'false');
   const retired = await legend(page);
   check(Math.abs((retired.turkey || 0) - (before.turkey || 0)) < 1, `after retiring it, Turkey's km² is back to ${retired.turkey || 0}`);
