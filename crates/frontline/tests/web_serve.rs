@@ -128,3 +128,32 @@ async fn the_extent_spans_the_observations_and_boxes_the_region() {
         "{b:?}"
     );
 }
+
+#[tokio::test]
+async fn the_session_says_whether_reads_are_public_and_the_tokens_role() {
+    let fx = Fixture::new();
+    let app = app_with(&fx, None);
+    let s = send(&app, get("/api/session", None)).await;
+    assert_eq!(s.status, StatusCode::OK);
+    assert_eq!(
+        s.json(),
+        serde_json::json!({"public": false, "who": null, "role": null})
+    );
+    let s = send(&app, get("/api/session", Some(&fx.analyst)))
+        .await
+        .json();
+    assert_eq!(
+        (s["who"].as_str(), s["role"].as_str()),
+        (Some("amira"), Some("analyst"))
+    );
+    let s = send(&app, get("/api/session", Some(&fx.viewer)))
+        .await
+        .json();
+    assert_eq!(s["role"], "viewer");
+    let r = send(&app, get("/api/session", Some("fl_not_a_token"))).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let public = fx.options(true);
+    let app = router(AppState::open(&public).unwrap(), &public);
+    let s = send(&app, get("/api/session", None)).await.json();
+    assert_eq!(s["public"], true);
+}
