@@ -1165,6 +1165,18 @@ async function start() {
     }
   });
   map.on('moveend', writeUrl);
+  // Keyboard: focus the map, pan with the arrow keys; Enter explains the centre; in a drawing
+  // mode Space puts the point or the next corner at the centre (Enter closes a polygon).
+  map.getCanvas().addEventListener('keydown', (e) => {
+    const centre = { lngLat: map.getCenter() };
+    if (e.key === ' ' && drawing) {
+      e.preventDefault();
+      drawClick(centre);
+    } else if (e.key === 'Enter' && !drawing) {
+      e.preventDefault();
+      explainAt(map, centre.lngLat, state.date);
+    }
+  });
   for (const l of ['event-clusters', 'event-points', 'hotspots', 'sieges']) {
     map.on('mouseenter', l, () => { map.getCanvas().style.cursor = 'pointer'; });
     map.on('mouseleave', l, () => { map.getCanvas().style.cursor = drawing ? 'crosshair' : ''; });

@@ -336,6 +336,14 @@ try {
   const shared = page.url();
 
   // ---------------------------------------------------------------- phone
+  step = 'keyboard';
+  await page.evaluate(() => document.querySelector('.maplibregl-popup-close-button')?.click());
+  await page.focus('.maplibregl-canvas');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.maplibregl-popup .explain h3');
+  check(true, `Enter on the focused map explains its centre: "${(await page.textContent('.maplibregl-popup .explain h3')).trim()}"`);
+  await page.evaluate(() => document.querySelector('.maplibregl-popup-close-button')?.click());
+
   step = 'phone';
   const phone = await openPage({ width: 390, height: 844 });
   // The token lives in the tab's sessionStorage: a new tab logs in again.
