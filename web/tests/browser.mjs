@@ -320,9 +320,18 @@ try {
   await page.check('#layer-events');
   await page.check('#layer-hotspots');
   await page.check('#layer-uncertainty');
+  await page.check('#layer-sieges');
   await page.waitForFunction(() => /\d+ events from/.test(document.querySelector('#ev-count').textContent));
   const evText = await page.textContent('#ev-count');
   check(Number(evText.replace(/,/g, '').match(/(\d+) events/)[1]) > 0, `the events layer: ${evText}`);
+  const sieges = (await apiJson(`/api/sieges?date=${evDate}&encircled=true`)).enclaves.length;
+  const hotspots = (await apiJson(`/api/hotspots?date=${evDate}`)).zones.filter((z) => z.hotspot).length;
+  const counts = async () => page.evaluate(async () => {
+    const m = window.frontline.map();
+    return [(await m.getSource('sieges').getData()).features.length, (await m.getSource('hotspots').getData()).features.length];
+  });
+  for (let i = 0; i < 300 && (await counts()).join() !== [sieges, hotspots].join(); i++) await page.waitForTimeout(200);
+  check((await counts()).join() === [sieges, hotspots].join(), `the sieges and hotspots layers hold the API's ${sieges} encircled enclaves and ${hotspots} hotspots`);
   await page.selectOption('#ev-type', 'battle');
   await page.waitForFunction(() => /^0 events/.test(document.querySelector('#ev-count').textContent));
   check(true, 'filtering to battles leaves none in the air-strike data');
