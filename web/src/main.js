@@ -46,7 +46,7 @@ function readUrl() {
     const known = new Set(LAYERS.map((l) => l[0]));
     state.layers = new Set(p.get('layers').split(',').filter((l) => known.has(l)));
   }
-  state.evType = p.get('ev_type') || '';
+  state.evType = EVENT_TYPES.includes(p.get('ev_type')) ? p.get('ev_type') : '';
   state.evActor = p.get('ev_actor') || '';
   if (['7', '30', '90', '365'].includes(p.get('ev_window'))) state.evWindow = Number(p.get('ev_window'));
   const z = Number(p.get('z'));
@@ -650,7 +650,7 @@ async function explainAt(m, lngLat, date) {
     ? 'Unassessed: no observation reaches this point on this date'
     : `${esc(actorName(ex.actor))}${ex.status === 'held' ? ' holds this' : ` — ${esc(ex.status)}${ex.actor2 ? ` with ${esc(actorName(ex.actor2))}` : ''}`}`;
   const obs = (ex.observations || []).slice().sort((a, b) => (a.observed < b.observed ? 1 : -1));
-  const canEdit = !!token();
+  const canEdit = !!token() && (session.role === 'analyst' || session.role === 'admin');
   const items = obs.map((o) => {
     const url = safeUrl(o.source?.url);
     const src = url ? `<a href="${esc(url)}" target="_blank" rel="noopener noreferrer">${esc(o.source?.citation)}</a>` : esc(o.source?.citation ?? o.source);
@@ -1079,6 +1079,7 @@ function wirePanel() {
     state.compare = $('date2').value;
     refresh();
   });
+  $('compare-row').hidden = !state.compare;
   $('mode').value = state.mode;
   $('mode').addEventListener('change', () => {
     state.mode = $('mode').value;
