@@ -974,7 +974,11 @@ async function login(ev) {
     $('token').value = '';
     showLoggedIn();
     showMessage('Logged in. Add an observation with the buttons below, or correct and retire one from a map popup.', 'info');
-    if (!map) await start();
+    if (!map) {
+      await start();
+      // The first login (on a server without public reads) opens the map: show its date first.
+      $('panel').scrollTop = 0;
+    }
   } catch (e) {
     setToken('');
     session = { ...session, who: null, role: null };
