@@ -6,6 +6,7 @@ mod analyses;
 mod areas;
 mod control;
 mod diff;
+mod editing;
 mod events;
 mod evidence;
 mod export;
