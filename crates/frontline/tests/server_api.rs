@@ -123,6 +123,48 @@ async fn control_geojson_has_per_actor_polygons_with_the_cli_properties() {
 }
 
 #[tokio::test]
+async fn cached_maps_are_sent_gzipped_and_revalidated_by_etag() {
+    let (app, token) = read();
+    let uri = "/api/control?date=2017-06-01";
+    let plain = send(app, get(uri, Some(token))).await;
+    let etag = plain.header("etag").to_owned();
+    assert!(etag.starts_with('"'), "{etag}");
+    let req = |extra: (&str, &str)| {
+        axum::http::Request::get(uri)
+            .header("authorization", format!("Bearer {token}"))
+            .header(extra.0, extra.1)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let z = send(app, req(("accept-encoding", "gzip, deflate"))).await;
+    assert_eq!(z.status, StatusCode::OK);
+    assert_eq!(z.header("content-encoding"), "gzip");
+    assert!(
+        z.body.len() * 2 < plain.body.len(),
+        "{} vs {}",
+        z.body.len(),
+        plain.body.len()
+    );
+    let mut back = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&z.body[..]), &mut back).unwrap();
+    assert_eq!(back, plain.body);
+    let again = send(app, req(("if-none-match", etag.as_str()))).await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert!(again.body.is_empty());
+    // Tiles too.
+    let tile = "/tiles/6/38/25.mvt?date=2017-06-01&layers=control";
+    let t = send(app, get(tile, Some(token))).await;
+    assert_eq!(t.status, StatusCode::OK);
+    let tag = t.header("etag").to_owned();
+    let r = axum::http::Request::get(tile)
+        .header("authorization", format!("Bearer {token}"))
+        .header("if-none-match", tag.as_str())
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(app, r).await.status, StatusCode::NOT_MODIFIED);
+}
+
+#[tokio::test]
 async fn diff_between_two_dates_balances_and_is_antisymmetric() {
     let d = get_json("/api/diff?from=2016-06-01&to=2017-06-01").await;
     let rows = d["rows"].as_array().unwrap();
@@ -1201,6 +1243,10 @@ async fn a_write_shows_in_the_next_map_read() {
     let before = send(&app, get("/api/area?date=2017-06-01", Some(&fx.viewer)))
         .await
         .json();
+    let tag_before = send(&app, get("/api/control?date=2017-06-01", Some(&fx.viewer)))
+        .await
+        .header("etag")
+        .to_owned();
     // A Turkish-held base in the desert east of Palmyra, where nothing else reaches.
     let obs = NEW_OBS
         .replace("\"sdf\"", "\"turkey\"")
@@ -1218,6 +1264,15 @@ async fn a_write_shows_in_the_next_map_read() {
         area(&after, "turkey") > area(&before, "turkey") + 10.0,
         "{before} / {after}"
     );
+    // A client holding the old map gets the new one, not a 304.
+    let r = Request::get("/api/control?date=2017-06-01")
+        .header("authorization", format!("Bearer {}", fx.viewer))
+        .header("if-none-match", tag_before.as_str())
+        .body(Body::empty())
+        .unwrap();
+    let r = send(&app, r).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_ne!(r.header("etag"), tag_before);
     // As known on a day before the post, the map is the old one.
     let yesterday = (chrono::Utc::now().date_naive() - chrono::Duration::days(1)).to_string();
     let old = send(

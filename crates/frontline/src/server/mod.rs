@@ -12,6 +12,7 @@ pub mod extract;
 pub mod maps;
 pub mod mvt;
 pub mod openapi;
+pub mod payload;
 pub mod pool;
 pub mod routes;
 pub mod state;

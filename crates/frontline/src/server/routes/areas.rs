@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 
 use super::control::GEOJSON;
-use super::observations::{editor, etag, expected_version, stale};
+use super::editing::{editor, etag, expected_version, stale, Retirement};
 use crate::server::auth::{Analyst, Reader};
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::{Json as JsonBody, Query};
@@ -234,14 +234,6 @@ pub async fn correct(
     Ok(written(StatusCode::OK, &stored))
 }
 
-#[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct RetireInput {
-    expected_version: Option<u32>,
-    /// Why it is retired (kept in the audit log).
-    reason: Option<String>,
-}
-
 /// `POST /api/areas/{code}/retire` (analyst): retire an area (a new version marked retired).
 pub async fn retire(
     State(state): State<Arc<AppState>>,
@@ -250,13 +242,7 @@ pub async fn retire(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<Value>> {
-    let input: RetireInput = if body.iter().all(u8::is_ascii_whitespace) {
-        RetireInput::default()
-    } else {
-        serde_json::from_slice(&body)
-            .map_err(|e| ApiError::unprocessable(format!("retire body: {e}")))?
-    };
-    let (expected, via_header) = expected_version(&headers, input.expected_version)?;
+    let r = Retirement::parse(&headers, &body)?;
     let (code, version) = state
         .db
         .run(move |db| -> ApiResult<(String, u32)> {
@@ -269,11 +255,11 @@ pub async fn retire(
                 .store
                 .retire_area(
                     &current.code,
-                    expected,
+                    r.expected,
                     &editor(&caller),
-                    input.reason.as_deref(),
+                    r.reason.as_deref(),
                 )
-                .map_err(|e| stale(e.into(), via_header))?;
+                .map_err(|e| r.stale(e.into()))?;
             Ok((current.code, v))
         })
         .await??;

@@ -2,8 +2,8 @@
 //! and why (explain), plus the list of actors they name.
 
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::Json;
 use frontline_core::estimate::Prepared;
 use frontline_core::ActorId;
@@ -15,7 +15,8 @@ use super::params::{self, MapParams};
 use crate::server::auth::Reader;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::Query;
-use crate::server::maps::{feature_id, feature_properties, round3};
+use crate::server::maps::{geojson_of, round3};
+use crate::server::payload::Payload;
 use crate::server::state::AppState;
 
 pub const GEOJSON: &str = "application/geo+json";
@@ -34,6 +35,7 @@ pub struct ControlQuery {
 pub async fn control(
     State(state): State<Arc<AppState>>,
     Reader(_): Reader,
+    headers: HeaderMap,
     Query(q): Query<ControlQuery>,
 ) -> ApiResult<Response> {
     let key = MapParams {
@@ -46,33 +48,10 @@ pub async fn control(
     let cached = state.cache.control(&state, &key).await?;
     let body = match actor {
         None => cached.geojson.clone(),
-        Some(a) => {
-            let feats: Vec<Value> = cached
-                .features
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| f.actor == a)
-                .map(|(i, f)| {
-                    json!({
-                        "type": "Feature",
-                        "id": feature_id(i),
-                        "geometry": geojson::Geometry::new(geojson::GeometryValue::from(&f.geometry)),
-                        "properties": feature_properties(f, key.date),
-                    })
-                })
-                .collect();
-            serde_json::to_vec(&json!({
-                "type": "FeatureCollection",
-                "date": key.date.to_string(),
-                "known_on": key.known_on.map(|d| d.to_string()),
-                "region": key.region,
-                "features": feats,
-            }))
-            .map_err(ApiError::internal)?
-            .into()
-        }
+        Some(a) => Payload::new(geojson_of(&cached.features, &key, |f| f.actor == a)),
     };
-    Ok(([(header::CONTENT_TYPE, GEOJSON)], body).into_response())
+    // Maps change when observations are written: clients revalidate (cheaply, by ETag).
+    Ok(body.respond(&headers, GEOJSON, "no-cache"))
 }
 
 #[derive(Debug, Deserialize)]

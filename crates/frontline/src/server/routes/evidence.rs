@@ -61,7 +61,7 @@ pub async fn attach(
                 &key,
                 &q.name,
                 &body,
-                &super::observations::editor(&caller),
+                &super::editing::editor(&caller),
                 Utc::now(),
             )?;
             Ok(a)

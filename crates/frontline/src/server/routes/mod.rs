@@ -7,6 +7,7 @@ mod areas;
 mod basemap;
 mod control;
 mod diff;
+mod editing;
 mod events;
 mod evidence;
 mod export;
