@@ -33,6 +33,19 @@ pub struct MapArgs {
     pub region: RegionArgs,
 }
 
+impl MapArgs {
+    /// The control map these arguments name.
+    pub fn estimate(&self, store: &Store) -> anyhow::Result<ControlMap> {
+        estimate_map(
+            store,
+            self.date,
+            self.known_on,
+            &self.region.region,
+            self.region.resolution,
+        )
+    }
+}
+
 /// The region and grid.
 #[derive(Debug, Clone, clap::Args)]
 pub struct RegionArgs {
@@ -214,13 +227,7 @@ pub struct ControlArgs {
 pub fn run_control(db: &Path, args: ControlArgs) -> anyhow::Result<()> {
     let store = open(db)?;
     let m = &args.map;
-    let map = estimate_map(
-        &store,
-        m.date,
-        m.known_on,
-        &m.region.region,
-        m.region.resolution,
-    )?;
+    let map = m.estimate(&store)?;
     match args.format {
         ControlFormat::Geojson => {
             let fc = features_geojson(&map, args.actor.as_ref())?;
@@ -301,13 +308,7 @@ fn actor_label(a: Option<&ActorId>) -> String {
 pub fn run_area(db: &Path, args: AreaArgs) -> anyhow::Result<()> {
     let store = open(db)?;
     let m = &args.map;
-    let map = estimate_map(
-        &store,
-        m.date,
-        m.known_on,
-        &m.region.region,
-        m.region.resolution,
-    )?;
+    let map = m.estimate(&store)?;
     let tables: Vec<(Option<String>, AreaTable)> = if args.by.is_some() {
         map.areas_by_part()
             .into_iter()
@@ -660,13 +661,7 @@ pub struct PopulationArgs {
 pub fn run_population(db: &Path, args: PopulationArgs) -> anyhow::Result<()> {
     let store = open(db)?;
     let m = &args.map;
-    let map = estimate_map(
-        &store,
-        m.date,
-        m.known_on,
-        &m.region.region,
-        m.region.resolution,
-    )?;
+    let map = m.estimate(&store)?;
     let places = store.places().context("reading places")?;
     let canonical = frontline_store::places::canonical_places(&places);
     let territory = frontline_core::analysis::Territory::from_control_map(&map);
