@@ -10,7 +10,7 @@
 
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use frontline_core::analysis::Territory;
-use frontline_core::control_map::{ControlFeature, ControlMap, DissolveOptions};
+use frontline_core::control_map::{AreaTable, ControlFeature, ControlMap, DissolveOptions};
 use frontline_core::estimate;
 use frontline_core::grid::{Grid, RegionPart};
 use frontline_core::{AoiKind, Observation};
@@ -114,6 +114,10 @@ type Slot<T> = Arc<OnceCell<Arc<T>>>;
 pub struct MapCache {
     maps: Mutex<Vec<(MapKey, Slot<CachedMap>)>>,
     observations: Mutex<HashMap<Option<NaiveDate>, Slot<KnownObservations>>>,
+    /// Km² per actor of maps that were only asked for their areas (the chart's dates): kept
+    /// without their cells and polygons, so that a chart does not push the maps being looked
+    /// at out of `maps`.
+    areas: Mutex<HashMap<MapKey, Slot<(u64, AreaTable)>>>,
     /// By region, with the area generation each grid was built at.
     grids: Mutex<HashMap<String, (u64, Slot<Grid>)>>,
 }
@@ -320,6 +324,57 @@ impl MapCache {
         })
         .await
         .cloned()
+    }
+}
+
+/// Most area tables kept (a few hundred bytes each).
+const MAX_AREA_TABLES: usize = 4096;
+
+impl MapCache {
+    /// Km² and share per actor of the map `key`: from the cached map if there is one, else
+    /// estimated (cells only: no polygons) and kept on its own.
+    pub async fn areas(&self, state: &Arc<AppState>, key: &MapKey) -> ApiResult<Arc<AreaTable>> {
+        let gen = state.generation();
+        let ready = {
+            let maps = self.maps.lock().expect("cache lock");
+            maps.iter()
+                .find(|(k, _)| k == key)
+                .and_then(|(_, s)| s.get())
+                .filter(|m| m.generation == gen)
+                .map(Arc::clone)
+        };
+        if let Some(m) = ready {
+            return Ok(Arc::new(m.map.areas()));
+        }
+        let slot = {
+            let mut tables = self.areas.lock().expect("cache lock");
+            let stale = tables
+                .get(key)
+                .and_then(|s| s.get())
+                .is_some_and(|t| t.0 != gen);
+            if stale || tables.len() >= MAX_AREA_TABLES {
+                tables.remove(key);
+                if tables.len() >= MAX_AREA_TABLES {
+                    tables.clear();
+                }
+            }
+            Arc::clone(tables.entry(key.clone()).or_default())
+        };
+        let table = slot
+            .get_or_try_init(|| async {
+                let obs = self.observations(state, key.known_on).await?;
+                let grid = self.grid(state, &key.region, state.resolution).await?;
+                let params = state.params.clone();
+                let date = key.date;
+                tokio::task::spawn_blocking(move || {
+                    let map = estimate::estimate(&obs.observations, &grid, &params, date);
+                    Arc::new((gen, map.areas()))
+                })
+                .await
+                .map_err(ApiError::internal)
+            })
+            .await?;
+        Ok(Arc::new(table.1.clone()))
     }
 }
 

@@ -86,7 +86,6 @@ pub async fn area(
             )))
         }
     };
-    let cached = state.cache.control(&state, &key).await?;
     let rows = |t: &frontline_core::control_map::AreaTable| -> Vec<Value> {
         t.rows
             .iter()
@@ -104,10 +103,17 @@ pub async fn area(
         "known_on": key.known_on.map(|d| d.to_string()),
         "region": key.region,
     });
-    let total = cached.map.areas();
+    // The whole region's table alone does not need the map's polygons (the chart asks for
+    // many dates): the per-country tables do need its cells, and then the map is cached first
+    // so that the table comes from it.
+    let cached = match by_country {
+        true => Some(state.cache.control(&state, &key).await?),
+        false => None,
+    };
+    let total = state.cache.areas(&state, &key).await?;
     out["total_km2"] = json!(round3(total.total_km2));
     out["rows"] = json!(rows(&total));
-    if by_country {
+    if let Some(cached) = cached {
         out["countries"] = cached
             .map
             .areas_by_part()

@@ -264,13 +264,13 @@ pub async fn chart(
             region: q.region.clone(),
         }
         .key(&state)?;
-        let m = state.cache.control(&state, &key).await?;
-        let rows = m
-            .map
-            .areas()
+        let rows = state
+            .cache
+            .areas(&state, &key)
+            .await?
             .rows
-            .into_iter()
-            .filter_map(|r| r.actor.map(|a| (a.to_string(), r.area_km2)))
+            .iter()
+            .filter_map(|r| r.actor.as_ref().map(|a| (a.to_string(), r.area_km2)))
             .collect();
         points.push((*d, rows));
     }
