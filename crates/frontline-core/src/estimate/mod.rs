@@ -45,9 +45,13 @@ pub struct Params {
     /// ... and this close when their labels share a name skeleton.
     pub group_name_radius_km: f64,
     pub reach: ReachParams,
-    /// Kernel: weight ∝ confidence × taper / (d² + soft²)^(power/2).
-    pub kernel_power: f64,
-    pub kernel_soft_km: f64,
+    /// How many of the nearest places reaching a point vote on it.
+    pub vote_k: usize,
+    /// The vote of the r-th nearest (r = 0, 1, …) is weighted 1 / (1 + r)^rank_power.
+    pub rank_power: f64,
+    /// A military post or installation (base, hill, airbase, oil field…) votes with this share
+    /// of a town's weight: it holds its own few km² but says less about the villages around it.
+    pub post_vote_factor: f64,
     /// Pockets beyond every reach but bordered by a single actor are filled up to this size.
     pub enclosure_max_km2: f64,
     /// A connected area of one actor wholly surrounded by one other actor and at most this big
@@ -66,8 +70,9 @@ impl Default for Params {
             group_radius_km: 0.3,
             group_name_radius_km: 3.0,
             reach: ReachParams::default(),
-            kernel_power: 1.0,
-            kernel_soft_km: 1.5,
+            vote_k: 6,
+            rank_power: 0.0,
+            post_vote_factor: 0.6,
             enclosure_max_km2: 1500.0,
             siege_max_km2: 1000.0,
         }
@@ -169,7 +174,12 @@ impl<'a> Prepared<'a> {
             .map(|(i, s)| spatial::Site {
                 location: s.2,
                 reach_km: 0.0,
-                confidence: s.3.confidence,
+                confidence: s.3.confidence
+                    * if is_town(s.1) {
+                        1.0
+                    } else {
+                        p.post_vote_factor
+                    },
                 state: i as u32,
             })
             .collect();
@@ -244,8 +254,9 @@ impl<'a> Prepared<'a> {
 #[derive(Default)]
 struct Scores {
     by_actor: Vec<(u16, f64)>,
-    /// Per actor: the contributing site with the largest weight.
-    top: Vec<(u16, u32, f64)>,
+    /// Per actor: the contributing site with the largest weight, and the rank of the actor's
+    /// first (nearest) voter.
+    top: Vec<(u16, u32, f64, usize)>,
 }
 
 impl Scores {
@@ -259,13 +270,14 @@ impl Scores {
             Some(x) => x.1 += w,
             None => self.by_actor.push((actor, w)),
         }
+        let rank = self.top.len();
         match self.top.iter_mut().find(|x| x.0 == actor) {
             Some(x) if w > x.2 => {
                 x.1 = site_state;
                 x.2 = w;
             }
             Some(_) => {}
-            None => self.top.push((actor, site_state, w)),
+            None => self.top.push((actor, site_state, w, rank)),
         }
     }
 }
@@ -283,31 +295,37 @@ impl Day<'_, '_> {
         }
     }
 
-    /// Score the point sites reaching `p`; returns (actor, actor2, status, confidence, decider).
+    /// Vote on `p` among the point sites reaching it; returns (actor, actor2, status,
+    /// confidence, decider). `near` is left sorted by distance and `weights[i]` holds the vote
+    /// of `near[i]` (0 beyond the `vote_k` nearest).
     fn score(
         &self,
         p: LatLon,
         near: &mut Vec<(u32, f64)>,
+        weights: &mut Vec<f64>,
         scores: &mut Scores,
     ) -> Option<(u16, u16, ControlStatus, f64, u32)> {
         let prm = &self.prep.params;
         self.index.reaching(p, near);
+        weights.clear();
         if near.is_empty() {
             return None;
         }
+        near.sort_unstable_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
         scores.clear();
+        let mut rank = 0usize;
         for &(site, d) in near.iter() {
             let s = &self.index.sites[site as usize];
-            let w = spatial::kernel(
-                s.confidence,
-                d,
-                s.reach_km,
-                prm.kernel_power,
-                prm.kernel_soft_km,
-            );
+            let w = if rank < prm.vote_k {
+                spatial::vote_weight(s.confidence, d, s.reach_km, rank, prm.rank_power)
+            } else {
+                0.0
+            };
+            weights.push(w);
             if w <= 0.0 {
                 continue;
             }
+            rank += 1;
             let st = &self.states[s.state as usize].state;
             let (a, b) = self.actor_of_state[s.state as usize];
             match st.status {
@@ -330,12 +348,20 @@ impl Day<'_, '_> {
         if total <= 0.0 {
             return None;
         }
-        // Largest score; ties to the lower actor index (deterministic).
-        let &(best, best_w) = scores
-            .by_actor
-            .iter()
-            .max_by(|x, y| x.1.total_cmp(&y.1).then(y.0.cmp(&x.0)))?;
-        let &(_, decider, top_w) = scores.top.iter().find(|x| x.0 == best)?;
+        // Largest score; ties to the actor of the nearest voter, then the lower actor index.
+        let first = |actor: u16| {
+            scores
+                .top
+                .iter()
+                .find(|x| x.0 == actor)
+                .map_or(usize::MAX, |x| x.3)
+        };
+        let &(best, best_w) = scores.by_actor.iter().max_by(|x, y| {
+            x.1.total_cmp(&y.1)
+                .then(first(y.0).cmp(&first(x.0)))
+                .then(y.0.cmp(&x.0))
+        })?;
+        let &(_, decider, _, _) = scores.top.iter().find(|x| x.0 == best)?;
         let dec = &self.states[decider as usize];
         let (da, db) = self.actor_of_state[decider as usize];
         // Status and other party come from the decisive place when it names this actor.
@@ -346,14 +372,13 @@ impl Day<'_, '_> {
         } else {
             (ControlStatus::Held, NO_ACTOR)
         };
-        // Confidence: the winning actor's share of the weight at the point, times the deciding
-        // place's own confidence, times how well inside its reach the point is.
+        // Confidence: the winning actor's share of the vote, times the deciding place's own
+        // confidence, times how well inside its reach the point is.
         let near_d = near
             .iter()
             .find(|x| self.index.sites[x.0 as usize].state == decider)
             .map_or(0.0, |x| x.1);
         let taper = 1.0 - (near_d / dec.reach_km.max(1e-9)).powi(2);
-        let _ = top_w;
         let conf = (best_w / total) * dec.state.confidence * taper.max(0.0).sqrt();
         Some((best, actor2, status, conf.clamp(0.0, 1.0), decider))
     }
@@ -376,32 +401,24 @@ impl Day<'_, '_> {
             }
         }
         let mut near = Vec::new();
+        let mut weights = Vec::new();
         let mut scores = Scores::default();
-        let result = self.score(p, &mut near, &mut scores);
-        let prm = &self.prep.params;
+        let result = self.score(p, &mut near, &mut weights, &mut scores);
+        let total: f64 = weights.iter().sum();
         let mut contributions: Vec<Contribution> = near
             .iter()
-            .map(|&(site, d)| {
+            .zip(&weights)
+            .map(|(&(site, d), &w)| {
                 let s = &self.index.sites[site as usize];
                 Contribution {
                     state: s.state,
                     distance_km: d,
                     reach_km: s.reach_km,
-                    weight: spatial::kernel(
-                        s.confidence,
-                        d,
-                        s.reach_km,
-                        prm.kernel_power,
-                        prm.kernel_soft_km,
-                    ),
-                    share: 0.0,
+                    weight: w,
+                    share: if total > 0.0 { w / total } else { 0.0 },
                 }
             })
             .collect();
-        let total: f64 = contributions.iter().map(|c| c.weight).sum();
-        for c in &mut contributions {
-            c.share = if total > 0.0 { c.weight / total } else { 0.0 };
-        }
         contributions.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.state.cmp(&b.state)));
         match result {
             Some((a, b, status, confidence, _)) => PointEstimate {
@@ -437,11 +454,12 @@ impl Day<'_, '_> {
             for (k, slice) in cells.chunks_mut(chunk).enumerate() {
                 scope.spawn(move || {
                     let mut near = Vec::new();
+                    let mut weights = Vec::new();
                     let mut scores = Scores::default();
                     for (j, cell) in slice.iter_mut().enumerate() {
                         let i = k * chunk + j;
                         if let Some((a, b, status, conf, decider)) =
-                            self.score(grid.center(i), &mut near, &mut scores)
+                            self.score(grid.center(i), &mut near, &mut weights, &mut scores)
                         {
                             *cell = CellState {
                                 actor: a,

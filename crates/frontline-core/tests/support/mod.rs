@@ -128,7 +128,8 @@ fn controller(name: &str, country: &str) -> Option<ActorId> {
 
 /// The dated control changes with coordinates (given, or resolved by exact normalised name
 /// against the snapshot labels of the same country), one observation per row with the note
-/// "{change} (from {previous})", as the `frontline import changes` importer writes them.
+/// "{change} (from {previous})", as the `frontline import changes` importer writes them; a
+/// capture also gives an observation of the previous holder on the day before.
 pub fn changes() -> Vec<Observation> {
     let labels: HashMap<(String, String), LatLon> = {
         let mut m = HashMap::new();
@@ -189,6 +190,21 @@ pub fn changes() -> Vec<Observation> {
             note: Some(format!("{change} (from {})", &row[7])),
             recorded_at: recorded(),
         };
+        // As the importer does: a capture also says who held the place the day before.
+        if let (Some(p), "captured" | "recaptured") = (&prev, change) {
+            if *p != new {
+                let day = date.first_day().pred_opt().unwrap();
+                let mut b = base(
+                    "before",
+                    p.clone(),
+                    None,
+                    ControlStatus::Held,
+                    ObservedDate::new(day, DatePrecision::Day),
+                );
+                b.note = Some(format!("held until the change of {}", &row[0]));
+                out.push(b);
+            }
+        }
         out.push(base("after", actor, actor2, status, date));
     }
     out
