@@ -20,7 +20,7 @@ use std::collections::{BTreeSet, HashMap, VecDeque};
 use chrono::NaiveDate;
 use geo::{Contains, MultiPolygon};
 
-use crate::control_map::{CellSource, CellState, ControlMap, Decision, NO_ACTOR};
+use crate::control_map::{CellSource, CellState, ControlMap, Cover, Decision, NO_ACTOR};
 use crate::grid::Grid;
 use crate::{ActorId, ControlStatus, FeatureType, Footprint, LatLon, Observation};
 
@@ -473,12 +473,19 @@ impl Day<'_, '_> {
                 });
             }
         });
-        // Analyst polygons override points, weakest first so the strongest ends on top.
+        // Analyst polygons override points, weakest first so the strongest ends on top: a cell
+        // at least half covered takes the polygon's state. For the km², a cell the polygons
+        // cover only in part is split by the covered fraction (`covers`), so that areas match
+        // the polygons' own geodesic areas instead of gaining or losing half-cells along
+        // every edge.
+        let mut partial: HashMap<usize, Vec<(u16, u16, ControlStatus, f64)>> = HashMap::new();
+        let points = cells.clone();
         for &a in self.areas.iter().rev() {
             let (x, y) = self.actor_of_state[a as usize];
             let st = &self.states[a as usize].state;
-            for i in grid.cells_within(self.polygon(a)) {
-                {
+            for (i, km2) in grid.cells_covered(self.polygon(a)) {
+                let f = (km2 / grid.area_km2(i)).min(1.0);
+                if f >= 0.5 {
                     cells[i] = CellState {
                         actor: x,
                         actor2: y,
@@ -487,8 +494,36 @@ impl Day<'_, '_> {
                         source: CellSource::Area(a),
                     };
                 }
+                // Stronger polygons come later: put them first.
+                partial
+                    .entry(i)
+                    .or_default()
+                    .insert(0, (x, y, st.status, f));
             }
         }
+        let mut covers: Vec<Cover> = partial
+            .into_iter()
+            .filter_map(|(i, polys)| {
+                // The strongest polygons take their share first; overlaps cannot exceed the cell.
+                let mut left = 1.0f64;
+                let mut parts = Vec::new();
+                for (x, y, status, f) in polys {
+                    let f = f.min(left);
+                    if f > 0.0 {
+                        parts.push((x, y, status, f));
+                        left -= f;
+                    }
+                }
+                // Wholly covered by one actor: the cell's own state says it all.
+                let whole = left <= 1e-12 && parts.len() == 1;
+                (!whole).then(|| Cover {
+                    cell: i as u32,
+                    parts,
+                    rest: points[i],
+                })
+            })
+            .collect();
+        covers.sort_unstable_by_key(|c| c.cell);
         let prm = &self.prep.params;
         fill_enclosures(grid, &mut cells, prm.enclosure_max_km2);
         mark_sieges(grid, &mut cells, prm.siege_max_km2);
@@ -499,6 +534,7 @@ impl Day<'_, '_> {
             cells,
             decisions: self.states.clone(),
             keys: self.prep.obs.iter().map(|o| o.key.clone()).collect(),
+            covers,
         }
     }
 }
