@@ -52,6 +52,9 @@ pub struct Params {
     /// A military post or installation (base, hill, airbase, oil field…) votes with this share
     /// of a town's weight: it holds its own few km² but says less about the villages around it.
     pub post_vote_factor: f64,
+    /// A later observation does not speak back across a capture by its own actor recorded
+    /// within this many km (see [`Prepared::shadowed`]).
+    pub change_shadow_km: f64,
     /// Pockets beyond every reach but bordered by a single actor are filled up to this size.
     pub enclosure_max_km2: f64,
     /// A connected area of one actor wholly surrounded by one other actor and at most this big
@@ -73,6 +76,7 @@ impl Default for Params {
             vote_k: 6,
             rank_power: 0.0,
             post_vote_factor: 0.6,
+            change_shadow_km: 10.0,
             enclosure_max_km2: 1500.0,
             siege_max_km2: 1000.0,
         }
@@ -85,6 +89,8 @@ pub struct Prepared<'a> {
     params: Params,
     timelines: Vec<Timeline>,
     actors: Vec<ActorId>,
+    /// Recorded changes of control: (where, nominal date, new holder).
+    changes: Vec<(LatLon, NaiveDate, ActorId)>,
 }
 
 /// One contribution to a cell or point, for `explain`.
@@ -130,11 +136,23 @@ impl<'a> Prepared<'a> {
             .iter()
             .flat_map(|o| std::iter::once(o.actor.clone()).chain(o.actor2.clone()))
             .collect();
+        let changes = obs
+            .iter()
+            .filter(|o| timeline::is_change(o) && matches!(o.footprint, Footprint::Point(_)))
+            .map(|o| {
+                (
+                    o.footprint.anchor(),
+                    timeline::nominal_date(o),
+                    o.actor.clone(),
+                )
+            })
+            .collect();
         Self {
             obs,
             params: params.clone(),
             timelines,
             actors: actors.into_iter().collect(),
+            changes,
         }
     }
 
@@ -150,6 +168,28 @@ impl<'a> Prepared<'a> {
         self.actors.binary_search(a).expect("actor listed") as u16
     }
 
+    /// Whether a later observation `o` cannot speak back to `date` because a recorded change
+    /// nearby gave its actor that ground in between: within `change_shadow_km` of it, `o`'s
+    /// actor captured a place after `date` and no later than `o`. A later map says nothing
+    /// about the time before its holder arrived (Mosul's districts and villages, retaken in
+    /// 2016–2017, must not paint Mosul government-held in 2016).
+    fn shadowed(&self, o: &Observation, date: NaiveDate) -> bool {
+        let r = self.params.change_shadow_km;
+        if r <= 0.0 {
+            return false;
+        }
+        let at = o.footprint.anchor();
+        let until = timeline::nominal_date(o);
+        let dlat = r / 111.0;
+        self.changes.iter().any(|(p, d, a)| {
+            *d > date
+                && *d <= until
+                && *a == o.actor
+                && (p.lat() - at.lat()).abs() <= dlat
+                && haversine_km(*p, at) <= r
+        })
+    }
+
     /// The places' states on `date`.
     pub fn on(&self, date: NaiveDate) -> Day<'_, 'a> {
         let p = &self.params;
@@ -157,6 +197,9 @@ impl<'a> Prepared<'a> {
         for t in &self.timelines {
             if let Some(state) = t.state_on(self.obs, date, p) {
                 let decider = &self.obs[state.observations[0] as usize];
+                if state.basis == Basis::Later && !t.is_area && self.shadowed(decider, date) {
+                    continue;
+                }
                 let location = if t.is_area {
                     t.location
                 } else {
