@@ -5,10 +5,12 @@
 //! The steps (each explained, with its figures, in docs/estimation.md):
 //! 1. [`timeline`]: observations are grouped into places; each place's state on the date comes
 //!    from its latest observation on or before it and its earliest one after it.
+//!    A later observation does not speak back across a nearby capture by its own actor.
 //! 2. [`spatial`]: each place reaches a distance set by its feature type and by how dense the
-//!    places around it are; a cell takes the actor with the largest sum of kernel weights of the
-//!    places reaching it (nearest opposing places dominate, so a front runs between them).
-//! 3. Analyst polygons override points for the cells whose centre they contain.
+//!    places around it are; a point (a cell's centre, or a `whois` point) takes the vote of the
+//!    `vote_k` nearest places reaching it, so a front runs between opposing places.
+//! 3. Analyst polygons override points for the cells they cover at least half; for the km²,
+//!    cells they cover in part count by the covered fraction.
 //! 4. Unreached pockets enclosed by one actor's cells become that actor's (up to a size limit);
 //!    small pockets of one actor wholly surrounded by a single other actor are marked besieged.
 

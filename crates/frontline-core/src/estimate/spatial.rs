@@ -55,8 +55,9 @@ impl Projection {
 ///
 /// Why these figures: a village in the Syrian and Iraqi countryside has its fields and hamlets
 /// within 2–5 km; towns a little more; a base, hill or checkpoint controls its immediate
-/// surroundings; an airbase or an oil field covers a few km² of installations. Beyond ~7 km from
-/// any observation nobody who drew the map knew more than we do: cells there stay unassessed.
+/// surroundings; an airbase or an oil field covers a few km² of installations. The density rule
+/// scales reach with the spacing of the places around, up to the maximum: beyond it nobody who
+/// drew the map knew more than we do, and cells there stay unassessed.
 pub fn reach_bounds(feature: FeatureType, r: &ReachParams) -> (f64, f64) {
     match feature {
         FeatureType::Town => (r.town_min_km, r.town_max_km),
@@ -83,7 +84,7 @@ pub struct ReachParams {
     pub post_max_km: f64,
     /// The density rule: reach = factor × distance to the k-th nearest other place, clamped to
     /// the feature's bounds. On a dense front (places 1–2 km apart) reach shrinks to the minimum;
-    /// a lone desert village gets the maximum.
+    /// sparse villages reach as far as their neighbours lie, up to the maximum.
     pub density_k: usize,
     pub density_factor: f64,
 }
