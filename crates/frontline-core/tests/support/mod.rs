@@ -151,6 +151,7 @@ pub fn changes() -> Vec<Observation> {
         let precision: DatePrecision = row[1].parse().unwrap();
         let date = ObservedDate::parse_with_precision(&row[0], precision).unwrap();
         let (place, country) = (&row[2], &row[3]);
+        let given = !row[4].is_empty();
         let point = match (row[4].parse::<f64>(), row[5].parse::<f64>()) {
             (Ok(lat), Ok(lon)) => LatLon::new(lat, lon).ok(),
             _ => labels.get(&(country.to_owned(), normalize(place))).copied(),
@@ -190,9 +191,10 @@ pub fn changes() -> Vec<Observation> {
             note: Some(format!("{change} (from {})", &row[7])),
             recorded_at: recorded(),
         };
-        // As the importer does: a capture also says who held the place the day before.
+        // As the importer does: a capture at the file's coordinates also says who held the
+        // place the day before.
         if let (Some(p), "captured" | "recaptured") = (&prev, change) {
-            if *p != new {
+            if *p != new && given {
                 let day = date.first_day().pred_opt().unwrap();
                 let mut b = base(
                     "before",

@@ -9,8 +9,8 @@
 //!   first, then the Wikipedia snapshot labels (normalised names, then spelling skeletons, then
 //!   the name without a parenthetical qualifier). A name that matches nothing, or places more
 //!   than 10 km apart, stays unresolved: the row is not imported, it is listed (never guessed).
-//! - A captured or recaptured row that names the previous controller also gives an observation
-//!   of that previous holder on the day before the change's span begins (note "held until the
+//! - A captured or recaptured row with coordinates that names the previous controller also
+//!   gives an observation of that previous holder on the day before the change's span begins (note "held until the
 //!   change of …"): the estimator then knows who held the place before, instead of projecting
 //!   a later map back in time.
 //! - The key hashes date, place, country, controllers and change (and "previous holder" for the
@@ -107,7 +107,8 @@ pub(crate) fn parse(
                     ))
                 }
             };
-            let point = if row.opt("lat").is_some() || row.opt("lon").is_some() {
+            let located_by_file = row.opt("lat").is_some() || row.opt("lon").is_some();
+            let point = if located_by_file {
                 table::latlon(&row, "lat", "lon")?
             } else {
                 match places.resolve(place, Some(&country)) {
@@ -176,9 +177,13 @@ pub(crate) fn parse(
             // state (Mosul was Islamic State's from June 2014 until its recapture in 2017).
             // Only captures name a previous *holder*: a besieged or contested row's previous
             // controller still holds or fights for it, and a siege_broken row's is the besieger.
+            // Only at the file's own coordinates: a place located by name alone may be a
+            // homonym elsewhere in the country (the Qayrawan of Sinjar matched one near Basra),
+            // harmless for the new holder's later state where that holder holds everything,
+            // but a previous holder there would paint a false territory in the past.
             let before = match (&previous_pair, change) {
                 (Some((p, p2)), "captured" | "recaptured")
-                    if (p, p2.as_ref()) != (&o.actor, o.actor2.as_ref()) =>
+                    if located_by_file && (p, p2.as_ref()) != (&o.actor, o.actor2.as_ref()) =>
                 {
                     let day = observed.first_day().pred_opt().ok_or_else(|| {
                         FieldError::new("date", "no day before the change's date")
