@@ -58,13 +58,14 @@ start=$(date +%s.%N)
 curl -sf -o "$WORK/control.geojson" "$GEOJSON"
 end=$(date +%s.%N)
 curl -sf -o "$WORK/tile.mvt" "$TILE"
-printf "first control map (estimate + dissolve + GeoJSON): %.2f s; GeoJSON %s bytes; tile %s bytes\n" \
-  "$(echo "$end - $start" | bc)" "$(stat -c %s "$WORK/control.geojson")" "$(stat -c %s "$WORK/tile.mvt")"
+GZ_BYTES="$(curl -sf -H 'Accept-Encoding: gzip' "$GEOJSON" | wc -c)"
+printf "first control map (estimate + dissolve + GeoJSON): %.2f s; GeoJSON %s bytes (%s gzipped); tile %s bytes\n" \
+  "$(echo "$end - $start" | bc)" "$(stat -c %s "$WORK/control.geojson")" "$GZ_BYTES" "$(stat -c %s "$WORK/tile.mvt")"
 
 bench() {
-  local name="$1" url="$2"
+  local name="$1" url="$2"; shift 2
   local out
-  out="$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url")"
+  out="$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$url")"
   local rps p99
   rps="$(echo "$out" | awk '/Requests\/sec/ {print $2}')"
   p99="$(echo "$out" | awk '$1 == "99%" {print $2}')"
@@ -73,4 +74,9 @@ bench() {
 echo "== load ($(nproc) cores)" >&2
 bench "cached control tile z6" "$TILE"
 bench "cached control GeoJSON" "$GEOJSON"
+# What browsers, QGIS and GDAL send: gzip accepted, and the ETag of the copy they hold.
+bench "cached GeoJSON, gzip" "$GEOJSON" -H "Accept-Encoding: gzip"
+ETAG="$(curl -sfI "$GEOJSON" | sed -n 's/^etag: //Ip' | tr -d '\r')"
+bench "cached GeoJSON, revalidated" "$GEOJSON" -H "If-None-Match: $ETAG"
+bench "cached control tile, gzip" "$TILE" -H "Accept-Encoding: gzip"
 bench "health" "$BASE/health"

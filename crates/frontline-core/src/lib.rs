@@ -12,7 +12,6 @@ pub mod geometry;
 pub mod grid;
 pub mod model;
 pub mod names;
-pub mod population;
 pub mod render;
 pub mod validate;
 

@@ -34,16 +34,18 @@ pub enum StoreError {
     #[error(transparent)]
     Model(#[from] ModelError),
     /// An edit named a version that is no longer the current one (someone else edited first).
-    #[error("observation {key} was edited meanwhile: you edited version {expected}, the current version is {current}")]
+    #[error("{what} {key} was edited meanwhile: you edited version {expected}, the current version is {current}")]
     VersionConflict {
+        /// `observation` or `area`.
+        what: &'static str,
         key: String,
         expected: u32,
         current: u32,
     },
-    #[error("observation {0} does not exist")]
-    NotFound(String),
-    #[error("observation {0} is retired")]
-    Retired(String),
-    #[error("observation {0} already exists: supersede it instead")]
-    Exists(String),
+    #[error("{what} {key} does not exist")]
+    NotFound { what: &'static str, key: String },
+    #[error("{what} {key} is retired")]
+    Retired { what: &'static str, key: String },
+    #[error("{what} {key} already exists: correct it instead")]
+    Exists { what: &'static str, key: String },
 }

@@ -7,6 +7,7 @@
 //! file's magic bytes, never from its name or from what the uploader claims, and only types
 //! that browsers and GIS tools show without executing anything are accepted.
 
+use crate::Editor;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -139,12 +140,14 @@ pub fn attach(
     observation_key: &str,
     name: &str,
     bytes: &[u8],
-    added_by: &str,
+    by: &Editor,
     now: DateTime<Utc>,
 ) -> Result<Attachment, EvidenceError> {
     let file = check(bytes)?;
     let name = check_name(name)?;
-    conn.execute(
+    // The file, its link and the audit entry land together or not at all.
+    let tx = conn.unchecked_transaction()?;
+    tx.execute(
         "INSERT OR IGNORE INTO evidence_file (sha256, media_type, size, bytes, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
         params![
@@ -155,20 +158,32 @@ pub fn attach(
             now.to_rfc3339()
         ],
     )?;
-    conn.execute(
+    tx.execute(
         "INSERT OR IGNORE INTO evidence_link (observation_key, sha256, name, added_at, added_by)
          VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
-            observation_key,
-            file.sha256,
-            name,
-            now.to_rfc3339(),
-            added_by
-        ],
+        params![observation_key, file.sha256, name, now.to_rfc3339(), by.who],
     )?;
-    let mut found = attachments(conn, observation_key)?;
+    let mut found = attachments(&tx, observation_key)?;
     found.retain(|a| a.sha256 == file.sha256);
-    Ok(found.pop().expect("the attachment was just written"))
+    let attachment = found.pop().expect("the attachment was just written");
+    crate::audit::record(
+        &tx,
+        &crate::audit::AuditEntry {
+            id: 0,
+            at: now,
+            token_id: by.token_id,
+            who: by.who.clone(),
+            role: by.role.clone(),
+            action: "attach".into(),
+            target_kind: "evidence".into(),
+            target_key: observation_key.to_owned(),
+            version: None,
+            previous: None,
+            detail: serde_json::to_value(&attachment).ok(),
+        },
+    )?;
+    tx.commit()?;
+    Ok(attachment)
 }
 
 /// The files attached to an observation, oldest first.
@@ -247,11 +262,35 @@ mod tests {
         }
     }
 
+    fn editor(who: &str) -> Editor {
+        Editor {
+            token_id: None,
+            who: who.into(),
+            role: "analyst".into(),
+        }
+    }
+
     #[test]
     fn files_are_stored_once_by_content_and_listed_per_observation() {
         let conn = db();
-        let a = attach(&conn, "obs:1", "chip.png", PNG, "amira", Utc::now()).unwrap();
-        let b = attach(&conn, "obs:2", "same.png", PNG, "amira", Utc::now()).unwrap();
+        let a = attach(
+            &conn,
+            "obs:1",
+            "chip.png",
+            PNG,
+            &editor("amira"),
+            Utc::now(),
+        )
+        .unwrap();
+        let b = attach(
+            &conn,
+            "obs:2",
+            "same.png",
+            PNG,
+            &editor("amira"),
+            Utc::now(),
+        )
+        .unwrap();
         assert_eq!(a.sha256, b.sha256);
         assert_eq!(a.sha256, hex::encode(Sha256::digest(PNG)));
         let files: i64 = conn
@@ -262,17 +301,32 @@ mod tests {
         let (media, bytes) = fetch(&conn, &a.sha256).unwrap().unwrap();
         assert_eq!((media, bytes.as_slice()), (MediaType::Png, PNG));
         assert!(fetch(&conn, "00").unwrap().is_none());
+        let audited: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM audit_log WHERE action = 'attach'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(audited, 2);
     }
 
     #[test]
     fn bad_files_are_refused_with_the_reason() {
         let conn = db();
-        let html = attach(&conn, "o", "x.png", b"<html><script>", "a", Utc::now());
+        let html = attach(
+            &conn,
+            "o",
+            "x.png",
+            b"<html><script>",
+            &editor("a"),
+            Utc::now(),
+        );
         assert!(matches!(html, Err(EvidenceError::UnsupportedType)));
         let big = vec![0xFFu8; MAX_EVIDENCE_BYTES + 1];
         assert!(matches!(check(&big), Err(EvidenceError::TooLarge { .. })));
         assert!(matches!(check(b""), Err(EvidenceError::Empty)));
-        let path = attach(&conn, "o", "../etc/passwd", PNG, "a", Utc::now());
+        let path = attach(&conn, "o", "../etc/passwd", PNG, &editor("a"), Utc::now());
         assert!(matches!(path, Err(EvidenceError::Name)));
     }
 }

@@ -8,9 +8,10 @@
 //!   re-importing a file is a no-op;
 //! - importing a changed row with an existing key (a corrected event, a re-drawn border) inserts
 //!   a new version that supersedes the previous one ("superseded");
-//! - an analyst's edit ([`Store::supersede_observation`]) or retirement
-//!   ([`Store::retire_observation`]) inserts a new version after checking that the analyst saw
-//!   the current one.
+//! - an analyst's edit ([`Store::supersede_observation`], [`Store::supersede_area`]) or
+//!   retirement ([`Store::retire_observation`], [`Store::retire_area`]) inserts a new version
+//!   after checking that the analyst saw the current one, and records it in the audit log in
+//!   the same transaction (module `edit`).
 //!
 //! "What did we know at time T" ([`Store::observations`] with `Some(T)`) is, for each key, the
 //! latest version recorded at or before T, unless that version is a retirement. The recording
@@ -21,6 +22,7 @@
 
 pub mod audit;
 pub mod auth;
+mod edit;
 mod error;
 pub mod evidence;
 mod migrate;
@@ -28,19 +30,18 @@ pub mod places;
 mod types;
 pub mod watch;
 
+pub use edit::Editor;
 pub use error::StoreError;
 pub use migrate::SCHEMA_VERSION;
 pub use types::{
-    EventFilter, ImportBatch, ImportRecord, ImportReport, NewEvent, StoredEvent, StoredObservation,
-    TableCounts, TableReport,
+    EventFilter, ImportBatch, ImportRecord, ImportReport, NewEvent, StoredArea, StoredEvent,
+    StoredObservation, TableCounts, TableReport,
 };
 
 use chrono::{DateTime, NaiveDate, Utc};
-use frontline_core::{
-    Actor, AoiKind, AreaOfInterest, Event, EventKey, Observation, ObservationKey, Place,
-};
+use frontline_core::{Actor, AoiKind, AreaOfInterest, Event, EventKey, Observation, Place};
 use rusqlite::types::Value;
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -576,125 +577,6 @@ impl Store {
             .collect()
     }
 
-    /// Every version of one observation, oldest first (retirements included).
-    pub fn observation_history(
-        &self,
-        key: &ObservationKey,
-    ) -> Result<Vec<StoredObservation>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT version, recorded_at, retired, payload FROM observations WHERE key = ?1 ORDER BY version",
-        )?;
-        let rows = stmt.query_map([key.as_str()], |r| {
-            Ok((
-                r.get::<_, u32>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, bool>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (version, at, retired, payload) = row?;
-            out.push(Self::decode_observation(
-                key.as_str(),
-                version,
-                &at,
-                retired,
-                &payload,
-            )?);
-        }
-        Ok(out)
-    }
-
-    /// Add a new observation (version 1). Its key must not exist yet.
-    pub fn add_observation(
-        &mut self,
-        observation: &Observation,
-    ) -> Result<StoredObservation, StoreError> {
-        observation.validate()?;
-        let now = self.now();
-        let tx = self.conn.transaction()?;
-        if latest_version(&tx, &OBSERVATIONS, observation.key.as_str())?.is_some() {
-            return Err(StoreError::Exists(observation.key.to_string()));
-        }
-        insert_version(
-            &tx,
-            &OBSERVATIONS,
-            observation_row(observation)?,
-            1,
-            false,
-            &now,
-            None,
-        )?;
-        tx.commit()?;
-        self.stored_version(&observation.key, 1)
-    }
-
-    /// Record an edit: `observation` (same key) becomes version `expected_version + 1`. Refused
-    /// with [`StoreError::VersionConflict`] if `expected_version` is no longer the current one.
-    pub fn supersede_observation(
-        &mut self,
-        expected_version: u32,
-        observation: &Observation,
-    ) -> Result<StoredObservation, StoreError> {
-        observation.validate()?;
-        let now = self.now();
-        let key = observation.key.as_str();
-        let tx = self.conn.transaction()?;
-        let current = check_version(&tx, key, expected_version)?;
-        insert_version(
-            &tx,
-            &OBSERVATIONS,
-            observation_row(observation)?,
-            current + 1,
-            false,
-            &now,
-            None,
-        )?;
-        tx.commit()?;
-        self.stored_version(&observation.key, current + 1)
-    }
-
-    /// Retire an observation: a new version marked retired (carrying the retired content). The
-    /// same version check as [`Store::supersede_observation`].
-    pub fn retire_observation(
-        &mut self,
-        key: &ObservationKey,
-        expected_version: u32,
-    ) -> Result<u32, StoreError> {
-        let now = self.now();
-        let tx = self.conn.transaction()?;
-        let current = check_version(&tx, key.as_str(), expected_version)?;
-        let (hash, actor, first, last, payload): (String, String, String, String, String) = tx
-            .query_row(
-                "SELECT hash, actor, observed_first, observed_last, payload FROM observations WHERE key = ?1 AND version = ?2",
-                params![key.as_str(), current],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )?;
-        let row = Row {
-            key: key.to_string(),
-            hash,
-            extra: vec![Value::Text(actor), Value::Text(first), Value::Text(last)],
-            payload,
-        };
-        insert_version(&tx, &OBSERVATIONS, row, current + 1, true, &now, None)?;
-        tx.commit()?;
-        Ok(current + 1)
-    }
-
-    fn stored_version(
-        &self,
-        key: &ObservationKey,
-        version: u32,
-    ) -> Result<StoredObservation, StoreError> {
-        let (at, retired, payload): (String, bool, String) = self.conn.query_row(
-            "SELECT recorded_at, retired, payload FROM observations WHERE key = ?1 AND version = ?2",
-            params![key.as_str(), version],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
-        Self::decode_observation(key.as_str(), version, &at, retired, &payload)
-    }
-
     /// The current gazetteer, every entry (including entries that duplicate another: see
     /// [`places::settlements`] to count each settlement once).
     pub fn places(&self) -> Result<Vec<Place>, StoreError> {
@@ -904,30 +786,5 @@ impl Store {
             self.conn
                 .query_row("SELECT MAX(date_first) FROM events", [], |r| r.get(0))?;
         Ok(s.and_then(|s| s.parse().ok()))
-    }
-}
-
-fn latest_version(
-    tx: &Transaction<'_>,
-    table: &Table,
-    key: &str,
-) -> Result<Option<(u32, bool)>, StoreError> {
-    Ok(tx
-        .prepare_cached(&table.latest_sql())?
-        .query_row([key], |r| Ok((r.get(0)?, r.get(2)?)))
-        .optional()?)
-}
-
-/// The current version of `key`, if it is `expected` and not retired.
-fn check_version(tx: &Transaction<'_>, key: &str, expected: u32) -> Result<u32, StoreError> {
-    match latest_version(tx, &OBSERVATIONS, key)? {
-        None => Err(StoreError::NotFound(key.to_owned())),
-        Some((current, _)) if current != expected => Err(StoreError::VersionConflict {
-            key: key.to_owned(),
-            expected,
-            current,
-        }),
-        Some((_, true)) => Err(StoreError::Retired(key.to_owned())),
-        Some((current, false)) => Ok(current),
     }
 }

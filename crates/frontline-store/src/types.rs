@@ -95,6 +95,17 @@ pub struct StoredObservation {
     pub retired: bool,
 }
 
+/// One version of an area of interest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredArea {
+    pub area: AreaOfInterest,
+    /// 1 for the first version, +1 per edit or retirement.
+    pub version: u32,
+    pub recorded_at: DateTime<Utc>,
+    /// True if this version retires the area.
+    pub retired: bool,
+}
+
 /// One version of an event, with its duplicate link.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredEvent {

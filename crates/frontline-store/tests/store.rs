@@ -6,7 +6,8 @@ use frontline_core::{
     ActorId, ControlStatus, Event, EventKey, EventParty, EventType, FeatureType, Footprint, LatLon,
     LocationPrecision, Observation, ObservationKey, ObservedDate, Source,
 };
-use frontline_store::{EventFilter, ImportBatch, NewEvent, Store, StoreError};
+use frontline_store::audit::{self, AuditFilter};
+use frontline_store::{Editor, EventFilter, ImportBatch, NewEvent, Store, StoreError};
 use std::sync::{Arc, Mutex};
 
 fn at(day: u32) -> DateTime<Utc> {
@@ -20,6 +21,22 @@ fn store_with_clock() -> (Store, Arc<Mutex<DateTime<Utc>>>) {
     let handle = now.clone();
     store.set_clock(Arc::new(move || *handle.lock().unwrap()));
     (store, now)
+}
+
+fn editor() -> Editor {
+    Editor {
+        token_id: None,
+        who: "amira".into(),
+        role: "analyst".into(),
+    }
+}
+
+fn audit_log(store: &Store) -> Vec<audit::AuditEntry> {
+    let filter = AuditFilter {
+        limit: 100,
+        ..Default::default()
+    };
+    audit::list(store.server_tables(), &filter).unwrap().0
 }
 
 fn obs(key: &str, actor: &str) -> Observation {
@@ -59,7 +76,7 @@ fn an_earlier_known_on_date_sees_the_superseded_version() {
         .unwrap();
     *now.lock().unwrap() = at(10);
     let edited = obs("k1", "iraqi-government");
-    let v2 = store.supersede_observation(1, &edited).unwrap();
+    let v2 = store.supersede_observation(1, &edited, &editor()).unwrap();
     assert_eq!(v2.version, 2);
     assert_eq!(v2.observation.recorded_at, at(10));
 
@@ -89,10 +106,10 @@ fn a_stale_expected_version_is_refused() {
         .import(batch(vec![obs("k1", "islamic-state")]))
         .unwrap();
     store
-        .supersede_observation(1, &obs("k1", "iraqi-government"))
+        .supersede_observation(1, &obs("k1", "iraqi-government"), &editor())
         .unwrap();
     let err = store
-        .supersede_observation(1, &obs("k1", "kurdistan-region"))
+        .supersede_observation(1, &obs("k1", "kurdistan-region"), &editor())
         .unwrap_err();
     assert!(
         matches!(
@@ -106,9 +123,9 @@ fn a_stale_expected_version_is_refused() {
         "{err}"
     );
     let missing = store
-        .supersede_observation(1, &obs("nope", "sdf"))
+        .supersede_observation(1, &obs("nope", "sdf"), &editor())
         .unwrap_err();
-    assert!(matches!(missing, StoreError::NotFound(_)));
+    assert!(matches!(missing, StoreError::NotFound { .. }));
 }
 
 #[test]
@@ -119,12 +136,15 @@ fn a_retired_observation_disappears_now_but_not_from_the_past() {
         .unwrap();
     *now.lock().unwrap() = at(10);
     let key = ObservationKey::new("k1").unwrap();
-    assert_eq!(store.retire_observation(&key, 1).unwrap(), 2);
+    assert_eq!(
+        store.retire_observation(&key, 1, &editor(), None).unwrap(),
+        2
+    );
     assert!(store.observations(None).unwrap().is_empty());
     assert_eq!(store.observations(Some(at(5))).unwrap().len(), 1);
     assert!(matches!(
-        store.retire_observation(&key, 2),
-        Err(StoreError::Retired(_))
+        store.retire_observation(&key, 2, &editor(), None),
+        Err(StoreError::Retired { .. })
     ));
     // Re-importing the same content does not resurrect it.
     let r = store
@@ -308,4 +328,103 @@ fn areas_are_found_by_code_or_name_and_filtered_by_kind() {
     assert_eq!(store.area("Damascus").unwrap(), None);
     assert_eq!(store.areas(Some(AoiKind::Province)).unwrap(), vec![raqqa]);
     assert_eq!(store.areas(None).unwrap().len(), 2);
+}
+
+#[test]
+fn every_edit_is_audited_in_its_own_transaction_and_a_refused_edit_leaves_no_entry() {
+    let (mut store, now) = store_with_clock();
+    let created = store.add_observation(&obs("k1", "sdf"), &editor()).unwrap();
+    assert_eq!(created.version, 1);
+    *now.lock().unwrap() = at(3);
+    store
+        .supersede_observation(1, &obs("k1", "islamic-state"), &editor())
+        .unwrap();
+    // Refused edits (stale version, existing key) write neither the record nor an entry.
+    assert!(store
+        .supersede_observation(1, &obs("k1", "kurdistan-region"), &editor())
+        .is_err());
+    assert!(matches!(
+        store.add_observation(&obs("k1", "sdf"), &editor()),
+        Err(StoreError::Exists { .. })
+    ));
+    *now.lock().unwrap() = at(4);
+    let key = ObservationKey::new("k1").unwrap();
+    store
+        .retire_observation(&key, 2, &editor(), Some("duplicate"))
+        .unwrap();
+
+    let log = audit_log(&store);
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["retire", "correct", "create"]);
+    assert!(log
+        .iter()
+        .all(|e| e.who == "amira" && e.role == "analyst" && e.target_key == "k1"));
+    assert_eq!(log[2].at, at(1));
+    assert_eq!(log[1].at, at(3));
+    assert_eq!(log[1].version, Some(2));
+    assert_eq!(log[1].previous.as_ref().unwrap()["actor"], "sdf");
+    assert_eq!(log[1].detail.as_ref().unwrap()["actor"], "islamic-state");
+    assert_eq!(log[0].detail.as_ref().unwrap()["reason"], "duplicate");
+    assert_eq!(log[0].previous.as_ref().unwrap()["actor"], "islamic-state");
+    assert_eq!(store.observation_history(&key).unwrap().len(), 3);
+}
+
+#[test]
+fn areas_are_added_corrected_and_retired_with_their_history() {
+    use frontline_core::{AoiKind, AreaOfInterest};
+    use geo::wkt;
+    let (mut store, now) = store_with_clock();
+    let area = |name: &str, east: f64| {
+        let mut mp = wkt!(MULTIPOLYGON(((38. 35., 39. 35., 39. 36., 38. 36., 38. 35.))));
+        for p in &mut mp.0 {
+            p.exterior_mut(|r| {
+                for c in r.0.iter_mut().filter(|c| c.x > 38.5) {
+                    c.x = east;
+                }
+            });
+        }
+        AreaOfInterest::new("tabqa", name, AoiKind::Custom, None, mp, "analyst").unwrap()
+    };
+    let v1 = store.add_area(&area("Tabqa", 39.0), &editor()).unwrap();
+    assert_eq!(v1.version, 1);
+    assert_eq!(store.area("tabqa").unwrap().unwrap().name, "Tabqa");
+    *now.lock().unwrap() = at(2);
+    let v2 = store
+        .supersede_area(1, &area("Tabqa dam and town", 38.8), &editor())
+        .unwrap();
+    assert_eq!((v2.version, v2.recorded_at), (2, at(2)));
+    assert_eq!(
+        store.area("tabqa").unwrap().unwrap().name,
+        "Tabqa dam and town"
+    );
+    let stale = store
+        .supersede_area(1, &area("Tabqa", 39.0), &editor())
+        .unwrap_err();
+    assert!(
+        matches!(
+            stale,
+            StoreError::VersionConflict {
+                what: "area",
+                expected: 1,
+                current: 2,
+                ..
+            }
+        ),
+        "{stale}"
+    );
+    assert_eq!(store.retire_area("tabqa", 2, &editor(), None).unwrap(), 3);
+    assert_eq!(store.area("tabqa").unwrap(), None);
+    let history = store.area_history("tabqa").unwrap();
+    assert_eq!(
+        history
+            .iter()
+            .map(|h| (h.version, h.retired))
+            .collect::<Vec<_>>(),
+        [(1, false), (2, false), (3, true)]
+    );
+    // The retirement keeps the retired boundary.
+    assert_eq!(history[2].area, history[1].area);
+    let log = audit_log(&store);
+    assert!(log.iter().all(|e| e.target_kind == "area"));
+    assert_eq!(log.len(), 3);
 }

@@ -53,6 +53,41 @@ pub fn middle_east() -> anyhow::Result<Basemap> {
     Ok(base)
 }
 
+/// One layer of the Syria/Iraq base map as the bundled GeoJSON text, for the web map:
+/// `countries`, `borders` (land borders), `rivers`, `lakes`; `None` for another name.
+pub fn layer_geojson(layer: &str) -> Option<&'static str> {
+    match layer {
+        "countries" => Some(COUNTRIES),
+        "borders" => Some(BORDERS),
+        "rivers" => Some(RIVERS),
+        "lakes" => Some(LAKES),
+        _ => None,
+    }
+}
+
+/// The labelled cities of the Syria/Iraq base map as a GeoJSON FeatureCollection of points
+/// with `name`, `name_ar`, `population` and `capital`, largest first.
+pub fn places_geojson() -> anyhow::Result<serde_json::Value> {
+    let mut cities = cities()?;
+    cities.sort_by_key(|c| std::cmp::Reverse(c.population));
+    let features: Vec<serde_json::Value> = cities
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]},
+                "properties": {
+                    "name": c.name,
+                    "name_ar": c.name_ar,
+                    "population": c.population,
+                    "capital": c.capital,
+                },
+            })
+        })
+        .collect();
+    Ok(serde_json::json!({"type": "FeatureCollection", "features": features}))
+}
+
 /// The base map for the Ukraine examples (countries only: the bundle has no Ukrainian rivers or
 /// places).
 pub fn ukraine() -> anyhow::Result<Basemap> {

@@ -192,4 +192,28 @@ fn control_commands_work_on_the_real_snapshot() {
     );
     assert!(e.contains("islamic-state"), "{e}");
     assert!(e.contains("observed 2014-06-10"), "{e}");
+
+    // People per actor: every settlement counted once, the shares sum to 100 %, and the two
+    // governments (Damascus, Aleppo, Baghdad) hold far more people than Islamic State.
+    let pop = run(&db, &["population", "--date", "2017-07-20"]);
+    let people = |actor: &str| -> u64 {
+        pop.lines()
+            .find(|l| l.split_whitespace().next() == Some(actor))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    let pct: f64 = pop
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split_whitespace().nth(2))
+        .filter_map(|p| p.trim_end_matches('%').parse::<f64>().ok())
+        .sum();
+    assert!((pct - 100.0).abs() < 0.1, "{pop}");
+    assert!(
+        people("syrian-government") > 5 * people("islamic-state")
+            && people("iraqi-government") > 5 * people("islamic-state")
+            && people("islamic-state") > 100_000,
+        "{pop}"
+    );
 }

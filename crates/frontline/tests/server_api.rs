@@ -62,6 +62,7 @@ async fn every_documented_path_is_routed() {
             .replace("{key}", "wiki-syria:5")
             .replace("{sha256}", &"0".repeat(64))
             .replace("{code}", "SYR")
+            .replace("{layer}", "countries.geojson")
             .replace("{collectionId}", "observations")
             .replace("{featureId}", "x")
             .replace("{what}", "events")
@@ -119,6 +120,48 @@ async fn control_geojson_has_per_actor_polygons_with_the_cli_properties() {
         .unwrap()
         .iter()
         .all(|f| f["properties"]["actor"] == "islamic-state"));
+}
+
+#[tokio::test]
+async fn cached_maps_are_sent_gzipped_and_revalidated_by_etag() {
+    let (app, token) = read();
+    let uri = "/api/control?date=2017-06-01";
+    let plain = send(app, get(uri, Some(token))).await;
+    let etag = plain.header("etag").to_owned();
+    assert!(etag.starts_with('"'), "{etag}");
+    let req = |extra: (&str, &str)| {
+        axum::http::Request::get(uri)
+            .header("authorization", format!("Bearer {token}"))
+            .header(extra.0, extra.1)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let z = send(app, req(("accept-encoding", "gzip, deflate"))).await;
+    assert_eq!(z.status, StatusCode::OK);
+    assert_eq!(z.header("content-encoding"), "gzip");
+    assert!(
+        z.body.len() * 2 < plain.body.len(),
+        "{} vs {}",
+        z.body.len(),
+        plain.body.len()
+    );
+    let mut back = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&z.body[..]), &mut back).unwrap();
+    assert_eq!(back, plain.body);
+    let again = send(app, req(("if-none-match", etag.as_str()))).await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert!(again.body.is_empty());
+    // Tiles too.
+    let tile = "/tiles/6/38/25.mvt?date=2017-06-01&layers=control";
+    let t = send(app, get(tile, Some(token))).await;
+    assert_eq!(t.status, StatusCode::OK);
+    let tag = t.header("etag").to_owned();
+    let r = axum::http::Request::get(tile)
+        .header("authorization", format!("Bearer {token}"))
+        .header("if-none-match", tag.as_str())
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(app, r).await.status, StatusCode::NOT_MODIFIED);
 }
 
 #[tokio::test]
@@ -1049,6 +1092,143 @@ async fn analysts_add_correct_and_retire_with_version_checks_and_audit() {
 }
 
 #[tokio::test]
+async fn analysts_add_correct_and_retire_areas_and_maps_use_the_new_outline() {
+    let fx = Fixture::new();
+    let app = fx.app(false);
+    let a = Some(fx.analyst.as_str());
+    let square = |east: f64| {
+        format!(
+            r#"{{"code": "raqqa-box", "name": "Raqqa box", "kind": "city", "country": "SYR",
+            "source": "analyst outline", "geometry": {{"type": "Polygon", "coordinates":
+            [[[38.9, 35.9], [{east}, 35.9], [{east}, 36.0], [38.9, 36.0], [38.9, 35.9]]]}}}}"#
+        )
+    };
+    // Viewers may not write; bad outlines are refused with the reason.
+    let r = send(
+        &app,
+        with_json("POST", "/api/areas", Some(&fx.viewer), &square(39.1)),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let point = square(39.1).replace(r#""type": "Polygon""#, r#""type": "Point""#);
+    let r = send(&app, with_json("POST", "/api/areas", a, &point)).await;
+    assert!(r.status.is_client_error(), "{}", r.status);
+    r.error();
+    let no_source = square(39.1).replace("analyst outline", " ");
+    let r = send(&app, with_json("POST", "/api/areas", a, &no_source)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.error().contains("source"));
+
+    let r = send(&app, with_json("POST", "/api/areas", a, &square(39.1))).await;
+    assert_eq!(
+        r.status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    assert_eq!(r.header("etag"), "\"1\"");
+    assert_eq!(r.header("location"), "/api/areas/raqqa-box");
+    let r = send(&app, with_json("POST", "/api/areas", a, &square(39.1))).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+
+    // The new area is a region the maps can be drawn on.
+    let total = |v: &Value| -> f64 {
+        v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["area_km2"].as_f64().unwrap())
+            .sum()
+    };
+    let small = send(
+        &app,
+        get(
+            "/api/area?date=2017-06-01&region=raqqa-box",
+            Some(&fx.viewer),
+        ),
+    )
+    .await;
+    assert_eq!(small.status, StatusCode::OK, "{}", small.error());
+    let small = total(&small.json());
+    assert!((150.0..250.0).contains(&small), "{small} km²");
+
+    // A corrected outline (twice as wide) is a new version; the grid is rebuilt from it.
+    let put = |body: String, m: &str| {
+        Request::put("/api/areas/raqqa-box")
+            .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {}", fx.analyst))
+            .header("if-match", m)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let r = send(&app, put(square(39.3), "\"1\"")).await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    assert_eq!(r.header("etag"), "\"2\"");
+    let r = send(&app, put(square(39.2), "\"1\"")).await;
+    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "a stale edit");
+    let wide = send(
+        &app,
+        get(
+            "/api/area?date=2017-06-01&region=raqqa-box",
+            Some(&fx.viewer),
+        ),
+    )
+    .await
+    .json();
+    let wide = total(&wide);
+    assert!(
+        (wide / small - 2.0).abs() < 0.05,
+        "{small} km² then {wide} km²"
+    );
+    let one = send(&app, get("/api/areas/raqqa-box", Some(&fx.viewer))).await;
+    assert_eq!(one.header("etag"), "\"2\"");
+    assert_eq!(
+        one.json()["properties"]["history"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // Retired: gone from the list, kept in the history and the audit log.
+    let retire = Request::post("/api/areas/raqqa-box/retire")
+        .header("authorization", format!("Bearer {}", fx.analyst))
+        .header("if-match", "\"2\"")
+        .header("content-type", "application/json")
+        .body(Body::from(r#"{"reason": "drawn for a test"}"#))
+        .unwrap();
+    let r = send(&app, retire).await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    assert_eq!(r.json()["version"], 3);
+    let r = send(&app, get("/api/areas/raqqa-box", Some(&fx.viewer))).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let audit = send(&app, get("/api/audit?key=raqqa-box", Some(&fx.admin)))
+        .await
+        .json();
+    let entries = audit["entries"].as_array().unwrap();
+    let actions: Vec<&str> = entries
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["retire", "correct", "create"]);
+    assert!(entries
+        .iter()
+        .all(|e| e["target_kind"] == "area" && e["who"] == "amira"));
+    assert_eq!(entries[0]["detail"]["reason"], "drawn for a test");
+    assert_eq!(entries[1]["previous"]["name"], "Raqqa box");
+}
+
+#[tokio::test]
 async fn a_write_shows_in_the_next_map_read() {
     let fx = Fixture::new();
     let app = fx.app(false);
@@ -1063,6 +1243,10 @@ async fn a_write_shows_in_the_next_map_read() {
     let before = send(&app, get("/api/area?date=2017-06-01", Some(&fx.viewer)))
         .await
         .json();
+    let tag_before = send(&app, get("/api/control?date=2017-06-01", Some(&fx.viewer)))
+        .await
+        .header("etag")
+        .to_owned();
     // A Turkish-held base in the desert east of Palmyra, where nothing else reaches.
     let obs = NEW_OBS
         .replace("\"sdf\"", "\"turkey\"")
@@ -1080,6 +1264,15 @@ async fn a_write_shows_in_the_next_map_read() {
         area(&after, "turkey") > area(&before, "turkey") + 10.0,
         "{before} / {after}"
     );
+    // A client holding the old map gets the new one, not a 304.
+    let r = Request::get("/api/control?date=2017-06-01")
+        .header("authorization", format!("Bearer {}", fx.viewer))
+        .header("if-none-match", tag_before.as_str())
+        .body(Body::empty())
+        .unwrap();
+    let r = send(&app, r).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_ne!(r.header("etag"), tag_before);
     // As known on a day before the post, the map is the old one.
     let yesterday = (chrono::Utc::now().date_naive() - chrono::Duration::days(1)).to_string();
     let old = send(

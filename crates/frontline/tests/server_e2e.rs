@@ -240,25 +240,32 @@ fn writes_by_another_process_show_after_the_poll() {
     // Another writer (as `frontline import` would be) adds a Turkish-held place in the desert.
     let mut store = frontline_store::Store::open(&fx.db).unwrap();
     store
-        .add_observation(&Observation {
-            key: ObservationKey::new("other-process:1").unwrap(),
-            label: Some("outpost".into()),
-            footprint: Footprint::Point(LatLon::new(34.4, 39.2).unwrap()),
-            feature: FeatureType::Base,
-            actor: ActorId::new("turkey").unwrap(),
-            actor2: None,
-            status: ControlStatus::Held,
-            observed: ObservedDate::day(chrono::NaiveDate::from_ymd_opt(2017, 5, 20).unwrap()),
-            source: Source {
-                citation: "test".into(),
-                url: None,
+        .add_observation(
+            &Observation {
+                key: ObservationKey::new("other-process:1").unwrap(),
+                label: Some("outpost".into()),
+                footprint: Footprint::Point(LatLon::new(34.4, 39.2).unwrap()),
+                feature: FeatureType::Base,
+                actor: ActorId::new("turkey").unwrap(),
+                actor2: None,
+                status: ControlStatus::Held,
+                observed: ObservedDate::day(chrono::NaiveDate::from_ymd_opt(2017, 5, 20).unwrap()),
+                source: Source {
+                    citation: "test".into(),
+                    url: None,
+                },
+                evidence: vec![],
+                grading: None,
+                analyst: None,
+                note: None,
+                recorded_at: chrono::Utc::now(),
             },
-            evidence: vec![],
-            grading: None,
-            analyst: None,
-            note: None,
-            recorded_at: chrono::Utc::now(),
-        })
+            &frontline_store::Editor {
+                token_id: None,
+                who: "another process".into(),
+                role: "analyst".into(),
+            },
+        )
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(4500));
     let after = area_of(&server.addr, &fx.viewer, "turkey");

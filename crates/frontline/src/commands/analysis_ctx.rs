@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use frontline_core::analysis::city::{city_area, CityArea, UrbanArea};
 use frontline_core::analysis::Territory;
 use frontline_core::estimate::{Params, Prepared};
-use frontline_core::grid::{Grid, RegionPart};
+use frontline_core::grid::Grid;
 use frontline_core::{Observation, Place};
 use frontline_store::Store;
 use geo::MultiPolygon;
@@ -58,28 +58,11 @@ pub struct Estimator {
 }
 
 impl Estimator {
+    /// The region's grid and the observations as known on `opts.known_on`, read the same way
+    /// as the control commands read them.
     pub fn load(store: &Store, opts: &MapOpts) -> anyhow::Result<Self> {
-        let mut parts = Vec::new();
-        for code in &opts.region {
-            let area = store
-                .area(code)
-                .context("reading areas of interest")?
-                .with_context(|| {
-                    format!("no area {code:?} in the store: import the boundaries first")
-                })?;
-            parts.push(RegionPart {
-                code: area.code.clone(),
-                name: area.name.clone(),
-                shape: area.geometry().clone(),
-            });
-        }
-        let grid = Grid::build(&parts, opts.resolution).context("building the grid")?;
-        let observations: Vec<Observation> = store
-            .observations(opts.known_on)
-            .context("reading observations")?
-            .into_iter()
-            .map(|s| s.observation)
-            .collect();
+        let grid = super::control::region_grid(store, &opts.region, opts.resolution)?;
+        let observations = super::control::observations(store, opts.known_on)?;
         if observations.is_empty() {
             bail!(
                 "no observations in the store (as known on {:?}): import some first",

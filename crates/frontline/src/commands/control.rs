@@ -669,33 +669,29 @@ pub fn run_population(db: &Path, args: PopulationArgs) -> anyhow::Result<()> {
     )?;
     let places = store.places().context("reading places")?;
     let canonical = frontline_store::places::canonical_places(&places);
-    let rows = frontline_core::population::population(&map, &canonical);
-    let total: f64 = rows.iter().map(|r| r.people).sum();
+    let territory = frontline_core::analysis::Territory::from_control_map(&map);
+    let report = frontline_core::analysis::population::population(&territory, &canonical, None);
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "People per actor on {} ({} gazetteer entries, {} settlements after deduplication)",
+        "People per actor on {} ({} gazetteer entries, {} settlements after deduplication, {} with a population figure)",
         m.date,
         places.len(),
-        canonical.len()
+        canonical.len(),
+        report.places
     )?;
     writeln!(
         out,
         "{:<22} {:>12} {:>8} {:>7}",
         "actor", "people", "share", "places"
     )?;
-    for r in &rows {
-        let share = if total > 0.0 {
-            100.0 * r.people / total
-        } else {
-            0.0
-        };
+    for r in &report.rows {
         writeln!(
             out,
-            "{:<22} {:>12.0} {:>7.2}% {:>7}",
-            actor_label(r.actor.as_ref()),
+            "{:<22} {:>12} {:>7.2}% {:>7}",
+            r.holder.label(),
             r.people,
-            share,
+            r.pct,
             r.places
         )?;
     }

@@ -139,6 +139,10 @@ pub fn run(db: &Path, args: DemoArgs) -> anyhow::Result<()> {
         "\nDone in {:.1} s. Everything above can be reproduced command by command: see README.md.",
         started.elapsed().as_secs_f64()
     );
+    println!(
+        "The web map of this database: frontline --db {} serve --public, then open the printed URL (docs/webmap.md).",
+        db.display()
+    );
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
@@ -25,13 +25,28 @@ pub struct ServeArgs {
     /// H3 resolution of the maps (7 ≈ 5 km² cells).
     #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u8).range(0..=10))]
     pub resolution: u8,
+    /// The built web map to serve at `/` (default: web/dist under the current directory, else
+    /// beside the executable's build folder).
+    #[arg(long, value_name = "DIR")]
+    pub web: Option<PathBuf>,
 }
 
 pub fn run(db: &Path, args: ServeArgs) -> anyhow::Result<()> {
     if !db.exists() {
         tracing::warn!(db = %db.display(), "database does not exist yet: it will be created empty");
     }
+    let web_dir = frontline::server::routes::web::find_web_dir(args.web.as_deref());
+    match &web_dir {
+        Some(dir) if !dir.join("index.html").is_file() => {
+            anyhow::bail!("--web {}: no index.html there (run `make web`)", dir.display())
+        }
+        Some(dir) => tracing::info!(dir = %dir.display(), "serving the web map"),
+        None => tracing::warn!(
+            "the web map is not built (no web/dist here or beside the executable): run `make web`; / will say how"
+        ),
+    }
     let opts = frontline::server::Options {
+        web_dir,
         public: args.public,
         pool_size: args.pool,
         max_body_bytes: args.max_body,

@@ -38,7 +38,10 @@ impl Caller {
     }
 }
 
-async fn caller(parts: &Parts, state: &Arc<AppState>) -> Result<Option<Caller>, ApiError> {
+pub(crate) async fn caller(
+    parts: &Parts,
+    state: &Arc<AppState>,
+) -> Result<Option<Caller>, ApiError> {
     let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
         return Ok(None);
     };

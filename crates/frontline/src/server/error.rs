@@ -144,8 +144,8 @@ impl From<frontline_store::StoreError> for ApiError {
         use frontline_store::StoreError as E;
         match e {
             E::VersionConflict { .. } => Self::precondition_failed(e.to_string()),
-            E::NotFound(_) => Self::not_found(e.to_string()),
-            E::Retired(_) | E::Exists(_) => Self::conflict(e.to_string()),
+            E::NotFound { .. } => Self::not_found(e.to_string()),
+            E::Retired { .. } | E::Exists { .. } => Self::conflict(e.to_string()),
             E::Model(m) => m.into(),
             _ => Self::internal(format!("{e}: {:?}", std::error::Error::source(&e))),
         }

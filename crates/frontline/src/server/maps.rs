@@ -8,7 +8,6 @@
 //! generation is recomputed on its next request, so a new observation shows on the next read.
 //! Concurrent first requests for the same map wait for one computation instead of racing.
 
-use axum::body::Bytes;
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use frontline_core::analysis::Territory;
 use frontline_core::control_map::{ControlFeature, ControlMap, DissolveOptions};
@@ -23,6 +22,7 @@ use tokio::sync::OnceCell;
 
 use super::error::{ApiError, ApiResult};
 use super::mvt::TileId;
+use super::payload::Payload;
 use super::state::AppState;
 
 /// How many maps (dates × known-on × regions) are kept; the oldest is dropped beyond this.
@@ -44,9 +44,9 @@ pub struct CachedMap {
     /// Dissolved per (actor, status, other party), as the CLI's `control` writes them.
     pub features: Vec<ControlFeature>,
     /// The features as a GeoJSON FeatureCollection, ready to send.
-    pub geojson: Bytes,
+    pub geojson: Payload,
     /// Encoded vector tiles by (tile, layers, event window in days).
-    tiles: Mutex<HashMap<TileKey, Bytes>>,
+    tiles: Mutex<HashMap<TileKey, Payload>>,
     /// Events of the window ending on the map's date, by window length in days.
     events: Mutex<HashMap<u32, Arc<Vec<StoredEvent>>>>,
     /// The analyses' view of the map, made on first use.
@@ -61,7 +61,7 @@ const MAX_TILES: usize = 20_000;
 
 impl CachedMap {
     /// A tile's bytes if they were encoded before.
-    pub fn cached_tile(&self, key: &TileKey) -> Option<Bytes> {
+    pub fn cached_tile(&self, key: &TileKey) -> Option<Payload> {
         self.tiles
             .lock()
             .expect("tile cache lock")
@@ -69,7 +69,7 @@ impl CachedMap {
             .cloned()
     }
 
-    pub fn keep_tile(&self, key: TileKey, bytes: Bytes) {
+    pub fn keep_tile(&self, key: TileKey, bytes: Payload) {
         let mut t = self.tiles.lock().expect("tile cache lock");
         if t.len() >= MAX_TILES {
             t.clear();
@@ -114,7 +114,8 @@ type Slot<T> = Arc<OnceCell<Arc<T>>>;
 pub struct MapCache {
     maps: Mutex<Vec<(MapKey, Slot<CachedMap>)>>,
     observations: Mutex<HashMap<Option<NaiveDate>, Slot<KnownObservations>>>,
-    grids: Mutex<HashMap<String, Slot<Grid>>>,
+    /// By region, with the area generation each grid was built at.
+    grids: Mutex<HashMap<String, (u64, Slot<Grid>)>>,
 }
 
 /// The JSON properties of a control feature (the same fields as `frontline control`).
@@ -140,15 +141,30 @@ pub fn feature_id(i: usize) -> u64 {
     i as u64 + 1
 }
 
-fn geojson_of(features: &[ControlFeature], key: &MapKey) -> Bytes {
+/// Coordinates to 6 decimals (0.1 m), as RFC 7946 advises: far below a cell's size, and it
+/// halves the body.
+fn rounded(mp: &geo::MultiPolygon<f64>) -> geo::MultiPolygon<f64> {
+    use geo::MapCoords;
+    let r = |v: f64| (v * 1e6).round() / 1e6;
+    mp.map_coords(|c| geo::coord! { x: r(c.x), y: r(c.y) })
+}
+
+/// The features `keep` selects as a GeoJSON FeatureCollection (ids are positions in the whole
+/// list, so they are the same whatever is selected).
+pub fn geojson_of(
+    features: &[ControlFeature],
+    key: &MapKey,
+    keep: impl Fn(&ControlFeature) -> bool,
+) -> Vec<u8> {
     let feats: Vec<Value> = features
         .iter()
         .enumerate()
+        .filter(|(_, f)| keep(f))
         .map(|(i, f)| {
             json!({
                 "type": "Feature",
                 "id": feature_id(i),
-                "geometry": geojson::Geometry::new(geojson::GeometryValue::from(&f.geometry)),
+                "geometry": geojson::Geometry::new(geojson::GeometryValue::from(&rounded(&f.geometry))),
                 "properties": feature_properties(f, key.date),
             })
         })
@@ -160,7 +176,7 @@ fn geojson_of(features: &[ControlFeature], key: &MapKey) -> Bytes {
         "region": key.region,
         "features": feats,
     });
-    Bytes::from(serde_json::to_vec(&fc).expect("JSON values serialise"))
+    serde_json::to_vec(&fc).expect("JSON values serialise")
 }
 
 /// End of a known-on day, as the store's recording-time cut-off.
@@ -204,21 +220,25 @@ impl MapCache {
         .cloned()
     }
 
-    /// The grid for a region (areas do not change through the API, so grids are kept for
-    /// the life of the server).
+    /// The grid for a region, kept until an area is written (observation writes do not
+    /// touch it).
     pub async fn grid(
         &self,
         state: &Arc<AppState>,
         region: &str,
         resolution: u8,
     ) -> ApiResult<Arc<Grid>> {
-        let slot = Arc::clone(
-            self.grids
-                .lock()
-                .expect("cache lock")
+        let gen = state.area_generation();
+        let slot = {
+            let mut grids = self.grids.lock().expect("cache lock");
+            let entry = grids
                 .entry(region.to_owned())
-                .or_default(),
-        );
+                .or_insert_with(|| (gen, Slot::default()));
+            if entry.0 != gen {
+                *entry = (gen, Slot::default());
+            }
+            Arc::clone(&entry.1)
+        };
         let db = Arc::clone(&state.db);
         let codes: Vec<String> = region.split(',').map(str::to_owned).collect();
         slot.get_or_try_init(|| async move {
@@ -284,7 +304,7 @@ impl MapCache {
                 let features = map
                     .dissolve(&DissolveOptions::default())
                     .map_err(ApiError::internal)?;
-                let geojson = geojson_of(&features, &key);
+                let geojson = Payload::new(geojson_of(&features, &key, |_| true));
                 Ok(Arc::new(CachedMap {
                     generation: gen,
                     map,

@@ -12,6 +12,7 @@ pub mod extract;
 pub mod maps;
 pub mod mvt;
 pub mod openapi;
+pub mod payload;
 pub mod pool;
 pub mod routes;
 pub mod state;
@@ -56,8 +57,21 @@ pub fn serve(bind: SocketAddr, opts: Options) -> anyhow::Result<()> {
             .with_context(|| format!("binding {bind}"))?;
         let addr = listener.local_addr()?;
         tracing::info!(%addr, public = opts.public, db = %opts.db.display(), "serving");
-        // The line tools and tests wait for: where the server listens.
-        println!("frontline serving on http://{addr}");
+        // The line tools and tests wait for: where the server listens; then the map's URL. One
+        // write, so a reader that takes the first line and closes the pipe cannot make a second
+        // print fail; and a closed stdout is no reason to stop serving.
+        let map = if opts.web_dir.is_some() {
+            format!("web map: http://{addr}/")
+        } else {
+            format!("web map: not built (run `make web`); http://{addr}/ says how")
+        };
+        {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            let _ = out
+                .write_all(format!("frontline serving on http://{addr}\n{map}\n").as_bytes())
+                .and_then(|()| out.flush());
+        }
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown_signal())
             .await
@@ -83,7 +97,8 @@ fn watch_external_writes(state: &std::sync::Arc<AppState>, opts: &Options) -> an
                 let now = store.data_version().ok();
                 if now != last {
                     tracing::info!("the database changed: cached maps will be recomputed");
-                    state.bump_generation();
+                    // An import may have brought new boundaries as well as observations.
+                    state.areas_changed();
                     last = now;
                 }
             }

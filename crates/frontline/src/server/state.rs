@@ -63,6 +63,8 @@ pub struct Options {
     pub region: Option<String>,
     /// H3 resolution of the maps.
     pub resolution: u8,
+    /// The built web map (web/dist) served at `/`; `None`: `/` says how to build it.
+    pub web_dir: Option<PathBuf>,
 }
 
 impl Options {
@@ -75,6 +77,7 @@ impl Options {
             max_body_bytes: 2 * 1024 * 1024,
             region: None,
             resolution: 7,
+            web_dir: None,
         }
     }
 }
@@ -85,6 +88,8 @@ pub struct AppState {
     /// Bumped on every write through the API; cached maps carry the generation they were
     /// computed at and are recomputed when it has moved.
     generation: AtomicU64,
+    /// Bumped when areas change (grids are rebuilt then, not on every observation write).
+    area_generation: AtomicU64,
     /// Today's date, for refusing future dates (a function so tests can fix it).
     pub today: fn() -> NaiveDate,
     pub cache: MapCache,
@@ -116,6 +121,7 @@ impl AppState {
             db: Pool::new(handles),
             public: opts.public,
             generation: AtomicU64::new(0),
+            area_generation: AtomicU64::new(0),
             today: || chrono::Utc::now().date_naive(),
             cache: MapCache::default(),
             resolution: opts.resolution,
@@ -131,5 +137,16 @@ impl AppState {
     /// Mark every cached map stale.
     pub fn bump_generation(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// The generation of the stored areas, which the grids are built from.
+    pub fn area_generation(&self) -> u64 {
+        self.area_generation.load(Ordering::Acquire)
+    }
+
+    /// An area was written: grids and maps are rebuilt on their next use.
+    pub fn areas_changed(&self) {
+        self.area_generation.fetch_add(1, Ordering::AcqRel);
+        self.bump_generation();
     }
 }

@@ -7,6 +7,7 @@ use axum::Json;
 use chrono::NaiveDate;
 use frontline_core::analysis::enclave::{enclaves, EnclaveParams};
 use frontline_core::analysis::hotspot::{cell_zone, hotspots, HotspotParams};
+use frontline_core::analysis::population::population as people_per_holder;
 use frontline_core::analysis::share::share;
 use frontline_core::analysis::trend::{steps, trend, StepSize};
 use frontline_core::analysis::{AnalysisError, Territory};
@@ -362,40 +363,19 @@ pub async fn population(
     .key(&state)?;
     let map = state.cache.control(&state, &key).await?;
     let places = state.db.run(|db| db.store.places()).await??;
-    let rows = tokio::task::spawn_blocking(move || {
-        let territory = map.territory();
-        let mut by: std::collections::BTreeMap<String, (u64, usize)> = Default::default();
-        for s in frontline_store::places::settlements(&places) {
-            let p = &places[s.canonical];
-            let Some(pop) = p.population.as_ref().map(|x| x.count) else {
-                continue;
-            };
-            let Some(cell) = territory.at(p.point) else {
-                continue;
-            };
-            for (holder, share) in cell.split() {
-                if share <= 0.0 {
-                    continue;
-                }
-                let name = holder.map_or("unassessed", |a| a.as_str()).to_owned();
-                let e = by.entry(name).or_default();
-                e.0 += (pop as f64 * share).round() as u64;
-                e.1 += 1;
-            }
-        }
-        by
+    let report = tokio::task::spawn_blocking(move || {
+        let settlements = frontline_store::places::canonical_places(&places);
+        people_per_holder(map.territory(), &settlements, None)
     })
     .await
     .map_err(ApiError::internal)?;
-    let total: u64 = rows.values().map(|v| v.0).sum();
-    let mut list: Vec<(String, (u64, usize))> = rows.into_iter().collect();
-    list.sort_by_key(|b| std::cmp::Reverse(b.1 .0));
     Ok(Json(json!({
         "date": key.date.to_string(),
-        "total": total,
-        "rows": list.iter().map(|(a, (n, places))| json!({
-            "actor": a, "population": n, "settlements": places,
-            "share_pct": if total > 0 { round3(100.0 * *n as f64 / total as f64) } else { 0.0 },
+        "total": report.people,
+        "settlements": report.places,
+        "rows": report.rows.iter().map(|r| json!({
+            "actor": r.holder.label(), "population": r.people, "settlements": r.places,
+            "share_pct": round3(r.pct),
         })).collect::<Vec<_>>(),
     })))
 }

@@ -1,12 +1,12 @@
 //! The control map endpoints: per-actor polygons, km² and share per actor, who holds a point
-//! and why (explain), plus the lists of actors and areas they name.
+//! and why (explain), plus the list of actors they name.
 
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::Json;
 use frontline_core::estimate::Prepared;
-use frontline_core::{ActorId, AoiKind};
+use frontline_core::ActorId;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -15,7 +15,8 @@ use super::params::{self, MapParams};
 use crate::server::auth::Reader;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::Query;
-use crate::server::maps::{feature_id, feature_properties, round3};
+use crate::server::maps::{geojson_of, round3};
+use crate::server::payload::Payload;
 use crate::server::state::AppState;
 
 pub const GEOJSON: &str = "application/geo+json";
@@ -34,6 +35,7 @@ pub struct ControlQuery {
 pub async fn control(
     State(state): State<Arc<AppState>>,
     Reader(_): Reader,
+    headers: HeaderMap,
     Query(q): Query<ControlQuery>,
 ) -> ApiResult<Response> {
     let key = MapParams {
@@ -46,33 +48,10 @@ pub async fn control(
     let cached = state.cache.control(&state, &key).await?;
     let body = match actor {
         None => cached.geojson.clone(),
-        Some(a) => {
-            let feats: Vec<Value> = cached
-                .features
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| f.actor == a)
-                .map(|(i, f)| {
-                    json!({
-                        "type": "Feature",
-                        "id": feature_id(i),
-                        "geometry": geojson::Geometry::new(geojson::GeometryValue::from(&f.geometry)),
-                        "properties": feature_properties(f, key.date),
-                    })
-                })
-                .collect();
-            serde_json::to_vec(&json!({
-                "type": "FeatureCollection",
-                "date": key.date.to_string(),
-                "known_on": key.known_on.map(|d| d.to_string()),
-                "region": key.region,
-                "features": feats,
-            }))
-            .map_err(ApiError::internal)?
-            .into()
-        }
+        Some(a) => Payload::new(geojson_of(&cached.features, &key, |f| f.actor == a)),
     };
-    Ok(([(header::CONTENT_TYPE, GEOJSON)], body).into_response())
+    // Maps change when observations are written: clients revalidate (cheaply, by ETag).
+    Ok(body.respond(&headers, GEOJSON, "no-cache"))
 }
 
 #[derive(Debug, Deserialize)]
@@ -294,47 +273,4 @@ pub async fn actors(
 ) -> ApiResult<Json<Value>> {
     let actors = state.db.run(|db| db.store.actors()).await??;
     Ok(Json(json!({ "actors": actors })))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AreasQuery {
-    kind: Option<String>,
-}
-
-/// `GET /api/areas[?kind=country]`: areas of interest (code, name, kind, country), without
-/// geometry; `/api/areas/{code}` has the geometry.
-pub async fn areas(
-    State(state): State<Arc<AppState>>,
-    Reader(_): Reader,
-    Query(q): Query<AreasQuery>,
-) -> ApiResult<Json<Value>> {
-    let kind = q.kind.as_deref().map(str::parse::<AoiKind>).transpose()?;
-    let areas = state.db.run(move |db| db.store.areas(kind)).await??;
-    let list: Vec<Value> = areas
-        .iter()
-        .map(|a| json!({"code": a.code, "name": a.name, "kind": a.kind, "country": a.country, "source": a.source}))
-        .collect();
-    Ok(Json(json!({ "areas": list })))
-}
-
-/// `GET /api/areas/{code}`: one area as a GeoJSON feature.
-pub async fn area_one(
-    State(state): State<Arc<AppState>>,
-    Reader(_): Reader,
-    axum::extract::Path(code): axum::extract::Path<String>,
-) -> ApiResult<Response> {
-    let lookup = code.clone();
-    let area = state
-        .db
-        .run(move |db| db.store.area(&lookup))
-        .await??
-        .ok_or_else(|| ApiError::not_found(format!("no area {code:?}")))?;
-    let f = json!({
-        "type": "Feature",
-        "id": area.code,
-        "geometry": geojson::Geometry::new(geojson::GeometryValue::from(area.geometry())),
-        "properties": {"code": area.code, "name": area.name, "kind": area.kind, "country": area.country, "source": area.source},
-    });
-    Ok(([(header::CONTENT_TYPE, GEOJSON)], Json(f)).into_response())
 }

@@ -1,18 +1,14 @@
 //! Change between two dates: km² per actor on each date, gained, lost and net (with %), and the
-//! gained and lost areas as polygons. Both maps come from the cache and share the region's
-//! grid, so the comparison is cell by cell with the maps' own area shares (a shared cell counts
-//! half to each party, as in the area tables).
+//! gained and lost areas as polygons — the core's `diff` (as `frontline diff`) of two cached
+//! maps on the region's grid. `unassessed` is a row like the actors, so the rows balance.
 
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use frontline_core::control_map::ControlMap;
-use frontline_core::ActorId;
-use h3o::geom::SolventBuilder;
+use frontline_core::diff::ChangeKind;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::control::GEOJSON;
@@ -32,55 +28,6 @@ pub struct DiffQuery {
     region: Option<String>,
     /// `geojson`: the gained and lost polygons instead of the table.
     format: Option<String>,
-}
-
-#[derive(Default)]
-struct Change {
-    before: f64,
-    after: f64,
-    gained: f64,
-    lost: f64,
-    gained_cells: Vec<usize>,
-    lost_cells: Vec<usize>,
-}
-
-/// Per cell: each actor's share of it on the map.
-fn holders(map: &ControlMap, i: usize) -> Vec<(ActorId, f64)> {
-    map.shares(i)
-        .into_iter()
-        .filter(|(_, s)| *s > 0.0)
-        .filter_map(|(a, s)| map.actor(a).map(|id| (id.clone(), s)))
-        .collect()
-}
-
-fn compare(a: &ControlMap, b: &ControlMap) -> BTreeMap<ActorId, Change> {
-    let grid = a.grid();
-    let mut out: BTreeMap<ActorId, Change> = BTreeMap::new();
-    for i in 0..grid.len() {
-        let area = grid.area_km2(i);
-        let (before, after) = (holders(a, i), holders(b, i));
-        let share =
-            |v: &[(ActorId, f64)], id: &ActorId| v.iter().find(|x| x.0 == *id).map_or(0.0, |x| x.1);
-        for id in before
-            .iter()
-            .chain(after.iter())
-            .map(|x| x.0.clone())
-            .collect::<std::collections::BTreeSet<_>>()
-        {
-            let (s0, s1) = (share(&before, &id), share(&after, &id));
-            let c = out.entry(id).or_default();
-            c.before += s0 * area;
-            c.after += s1 * area;
-            if s1 > s0 {
-                c.gained += (s1 - s0) * area;
-                c.gained_cells.push(i);
-            } else if s0 > s1 {
-                c.lost += (s0 - s1) * area;
-                c.lost_cells.push(i);
-            }
-        }
-    }
-    out
 }
 
 /// `GET /api/diff?from=D1&to=D2[&format=geojson]`: km² gained and lost per actor, net and net %,
@@ -118,40 +65,46 @@ pub async fn diff(
         state.cache.control(&state, &k2).await?,
     );
     let body = tokio::task::spawn_blocking(move || -> ApiResult<Value> {
-        let changes = compare(&a.map, &b.map);
+        let d = frontline_core::diff::diff(&a.map, &b.map).map_err(ApiError::internal)?;
+        let (from, to) = (k1.date.to_string(), k2.date.to_string());
         if !polygons {
-            let rows: Vec<Value> = changes
+            let rows: Vec<Value> = d
+                .rows
                 .iter()
-                .map(|(id, c)| json!({
-                    "actor": id.as_str(),
-                    "before_km2": round3(c.before),
-                    "after_km2": round3(c.after),
-                    "gained_km2": round3(c.gained),
-                    "lost_km2": round3(c.lost),
-                    "net_km2": round3(c.after - c.before),
-                    "net_pct": if c.before > 0.0 { Some(round3(100.0 * (c.after - c.before) / c.before)) } else { None },
-                }))
+                .map(|c| {
+                    json!({
+                        "actor": c.actor.as_ref().map_or("unassessed", |a| a.as_str()),
+                        "before_km2": round3(c.before_km2),
+                        "after_km2": round3(c.after_km2),
+                        "gained_km2": round3(c.gained_km2),
+                        "lost_km2": round3(c.lost_km2),
+                        "net_km2": round3(c.net_km2()),
+                        "net_pct": c.net_pct().map(round3),
+                    })
+                })
                 .collect();
-            return Ok(json!({"from": k1.date.to_string(), "to": k2.date.to_string(), "region": k1.region, "rows": rows}));
+            return Ok(json!({"from": from, "to": to, "region": k1.region, "rows": rows}));
         }
-        let grid = a.map.grid();
-        let solvent = SolventBuilder::new().build();
-        let mut feats = Vec::new();
-        for (id, c) in &changes {
-            for (kind, cells, km2) in [("gained", &c.gained_cells, c.gained), ("lost", &c.lost_cells, c.lost)] {
-                if cells.is_empty() {
-                    continue;
-                }
-                let mp = solvent
-                    .dissolve(cells.iter().map(|&i| grid.cell(i)))
-                    .map_err(|e| ApiError::internal(format!("dissolve: {e}")))?;
-                feats.push(json!({
+        let feats: Vec<Value> = d
+            .polygons()
+            .map_err(ApiError::internal)?
+            .iter()
+            .map(|p| {
+                let actor = p.actor.as_ref().map_or("unassessed", |a| a.as_str());
+                let row = d.row(p.actor.as_ref());
+                // The table's km² (a shared cell's half counts half), beside the whole cells'.
+                let km2 = row.map_or(0.0, |r| match p.kind {
+                    ChangeKind::Gained => r.gained_km2,
+                    ChangeKind::Lost => r.lost_km2,
+                });
+                json!({
                     "type": "Feature",
-                    "geometry": geojson::Geometry::new(geojson::GeometryValue::from(&mp)),
-                    "properties": {"actor": id.as_str(), "change": kind, "km2": round3(km2), "from": k1.date.to_string(), "to": k2.date.to_string()},
-                }));
-            }
-        }
+                    "geometry": geojson::Geometry::new(geojson::GeometryValue::from(&p.geometry)),
+                    "properties": {"actor": actor, "change": p.kind.as_str(), "km2": round3(km2),
+                                   "cells_km2": round3(p.area_km2), "from": from, "to": to},
+                })
+            })
+            .collect();
         Ok(json!({"type": "FeatureCollection", "features": feats}))
     })
     .await

@@ -10,7 +10,6 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::Utc;
-use frontline_store::audit::{self, AuditEntry};
 use frontline_store::evidence;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -57,22 +56,13 @@ pub async fn attach(
         .db
         .run(move |db| -> ApiResult<_> {
             db.require_observation(&key)?;
-            let a = evidence::attach(db.conn(), &key, &q.name, &body, &caller.who, Utc::now())?;
-            audit::record(
+            let a = evidence::attach(
                 db.conn(),
-                &AuditEntry {
-                    id: 0,
-                    at: Utc::now(),
-                    token_id: caller.token_id,
-                    who: caller.who.clone(),
-                    role: caller.role_name().to_owned(),
-                    action: "attach".into(),
-                    target_kind: "evidence".into(),
-                    target_key: key.clone(),
-                    version: None,
-                    previous: None,
-                    detail: Some(json!(a)),
-                },
+                &key,
+                &q.name,
+                &body,
+                &super::editing::editor(&caller),
+                Utc::now(),
             )?;
             Ok(a)
         })

@@ -3,8 +3,11 @@
 
 mod admin;
 mod analyses;
+mod areas;
+mod basemap;
 mod control;
 mod diff;
+mod editing;
 mod events;
 mod evidence;
 mod export;
@@ -14,6 +17,7 @@ mod params;
 mod render;
 mod system;
 mod tiles;
+pub mod web;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -25,7 +29,17 @@ use super::state::{AppState, Options};
 
 pub fn routes(opts: &Options) -> Router<Arc<AppState>> {
     let evidence_limit = frontline_store::evidence::MAX_EVIDENCE_BYTES + 64 * 1024;
+    let web_dir = opts.web_dir.clone().map(Arc::new);
+    let web_dir2 = web_dir.clone();
     Router::new()
+        .route("/", get(move || web::index(web_dir.clone())))
+        .route(
+            "/assets/{*file}",
+            get(move |f| web::asset(web_dir2.clone(), f)),
+        )
+        .route("/api/extent", get(web::extent))
+        .route("/api/session", get(web::session))
+        .route("/api/basemap/{layer}", get(basemap::layer))
         .route("/health", get(system::health))
         .route("/api", get(system::api_index))
         .route("/api/openapi.json", get(system::openapi))
@@ -43,8 +57,9 @@ pub fn routes(opts: &Options) -> Router<Arc<AppState>> {
         .route("/api/chart", get(render::chart))
         .route("/api/export/{what}", get(export::export))
         .route("/api/actors", get(control::actors))
-        .route("/api/areas", get(control::areas))
-        .route("/api/areas/{code}", get(control::area_one))
+        .route("/api/areas", get(areas::list).post(areas::create))
+        .route("/api/areas/{code}", get(areas::one).put(areas::correct))
+        .route("/api/areas/{code}/retire", post(areas::retire))
         .route(
             "/api/observations",
             get(observations::list).post(observations::create),

@@ -11,13 +11,13 @@ use frontline_core::{
     ActorId, ControlStatus, Evidence, FeatureType, Footprint, Grading, Observation, ObservationKey,
     ObservedDate, Source,
 };
-use frontline_store::audit::{self, AuditEntry};
 use frontline_store::StoredObservation;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
 use super::control::GEOJSON;
+use super::editing::{editor, etag, expected_version, stale, Retirement};
 use super::params;
 use crate::server::auth::{Analyst, Caller, Reader};
 use crate::server::error::{ApiError, ApiResult};
@@ -272,10 +272,6 @@ pub async fn get_one(
     Ok(res)
 }
 
-fn etag(version: u32) -> HeaderValue {
-    HeaderValue::from_str(&format!("\"{version}\"")).expect("digits are a valid header")
-}
-
 /// What an analyst sends to add or correct an observation.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -360,38 +356,6 @@ fn check_actors(db: &Db, o: &Observation) -> ApiResult<()> {
     Ok(())
 }
 
-fn audit_entry(
-    caller: &Caller,
-    action: &str,
-    key: &str,
-    version: u32,
-    previous: Option<Value>,
-    detail: Option<Value>,
-) -> AuditEntry {
-    AuditEntry {
-        id: 0,
-        at: Utc::now(),
-        token_id: caller.token_id,
-        who: caller.who.clone(),
-        role: caller.role_name().to_owned(),
-        action: action.into(),
-        target_kind: "observation".into(),
-        target_key: key.into(),
-        version: Some(i64::from(version)),
-        previous,
-        detail,
-    }
-}
-
-/// Record the audit entry of a write that has been committed. The write stands even if the
-/// entry cannot be written (it is logged as an error): refusing it after the fact would
-/// report a failure for a change that happened.
-fn audit_after(db: &Db, entry: &AuditEntry) {
-    if let Err(e) = audit::record(db.conn(), entry) {
-        tracing::error!(error = %e, key = %entry.target_key, "could not write the audit entry");
-    }
-}
-
 fn written(status: StatusCode, s: &StoredObservation) -> Response {
     let mut res = (status, [(header::CONTENT_TYPE, GEOJSON)], Json(feature(s))).into_response();
     res.headers_mut().insert(header::ETAG, etag(s.version));
@@ -433,19 +397,7 @@ pub async fn create(
         .db
         .run(move |db| -> ApiResult<StoredObservation> {
             check_actors(db, &o)?;
-            let s = db.store.add_observation(&o)?;
-            audit_after(
-                db,
-                &audit_entry(
-                    &caller,
-                    "create",
-                    o.key.as_str(),
-                    s.version,
-                    None,
-                    Some(properties(&s)),
-                ),
-            );
-            Ok(s)
+            Ok(db.store.add_observation(&o, &editor(&caller))?)
         })
         .await??;
     state.bump_generation();
@@ -455,40 +407,6 @@ pub async fn create(
 fn rand_suffix() -> String {
     use rand::Rng;
     format!("{:016x}", rand::rng().random::<u64>())
-}
-
-/// The version the client says it is editing: `If-Match: "3"` (412 when stale) or
-/// `expected_version` in the body (409 when stale). One of them is required.
-fn expected_version(headers: &HeaderMap, body: Option<u32>) -> ApiResult<(u32, bool)> {
-    if let Some(v) = headers.get(header::IF_MATCH) {
-        let s = v
-            .to_str()
-            .unwrap_or_default()
-            .trim()
-            .trim_start_matches("W/")
-            .trim_matches('"');
-        let n = s.parse::<u32>().map_err(|_| {
-            ApiError::bad_request(format!(
-                "If-Match must be the version's ETag, e.g. \"3\"; got {v:?}"
-            ))
-        })?;
-        return Ok((n, true));
-    }
-    body.map(|v| (v, false)).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::PRECONDITION_REQUIRED,
-            "precondition_required",
-            "say which version you are editing: send If-Match with the ETag from GET, or expected_version in the body",
-        )
-    })
-}
-
-fn stale(e: ApiError, via_header: bool) -> ApiError {
-    if e.status == StatusCode::PRECONDITION_FAILED && !via_header {
-        ApiError::conflict(e.message)
-    } else {
-        e
-    }
 }
 
 /// `PUT /api/observations/{key}` (analyst): correct an observation. The body is the whole
@@ -511,36 +429,15 @@ pub async fn correct(
     let stored = state
         .db
         .run(move |db| -> ApiResult<StoredObservation> {
-            let previous = db.require_observation(o.key.as_str())?;
+            db.require_observation(o.key.as_str())?;
             check_actors(db, &o)?;
-            let s = db
-                .store
-                .supersede_observation(expected, &o)
-                .map_err(|e| stale(e.into(), via_header))?;
-            audit_after(
-                db,
-                &audit_entry(
-                    &caller,
-                    "correct",
-                    o.key.as_str(),
-                    s.version,
-                    Some(properties(&previous)),
-                    Some(properties(&s)),
-                ),
-            );
-            Ok(s)
+            db.store
+                .supersede_observation(expected, &o, &editor(&caller))
+                .map_err(|e| stale(e.into(), via_header))
         })
         .await??;
     state.bump_generation();
     Ok(written(StatusCode::OK, &stored))
-}
-
-#[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct RetireInput {
-    expected_version: Option<u32>,
-    /// Why it is retired (kept in the audit log).
-    reason: Option<String>,
 }
 
 /// `POST /api/observations/{key}/retire` (analyst): retire an observation (a new version
@@ -552,35 +449,15 @@ pub async fn retire(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<Value>> {
-    // The body is optional here (If-Match may say everything), so it is parsed by hand.
-    let input: RetireInput = if body.iter().all(u8::is_ascii_whitespace) {
-        RetireInput::default()
-    } else {
-        serde_json::from_slice(&body)
-            .map_err(|e| ApiError::unprocessable(format!("retire body: {e}")))?
-    };
-    let (expected, via_header) = expected_version(&headers, input.expected_version)?;
+    let r = Retirement::parse(&headers, &body)?;
     let k = ObservationKey::new(&key)?;
     let version = state
         .db
         .run(move |db| -> ApiResult<u32> {
-            let previous = db.require_observation(k.as_str())?;
-            let v = db
-                .store
-                .retire_observation(&k, expected)
-                .map_err(|e| stale(e.into(), via_header))?;
-            audit_after(
-                db,
-                &audit_entry(
-                    &caller,
-                    "retire",
-                    k.as_str(),
-                    v,
-                    Some(properties(&previous)),
-                    Some(json!({"reason": input.reason})),
-                ),
-            );
-            Ok(v)
+            db.require_observation(k.as_str())?;
+            db.store
+                .retire_observation(&k, r.expected, &editor(&caller), r.reason.as_deref())
+                .map_err(|e| r.stale(e.into()))
         })
         .await??;
     state.bump_generation();

@@ -4,8 +4,8 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use chrono::Duration;
 use frontline_store::EventFilter;
 use geo::Point;
@@ -18,6 +18,7 @@ use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::Query;
 use crate::server::maps::CachedMap;
 use crate::server::mvt::{encode_tile, Layer, TileId, Value};
+use crate::server::payload::Payload;
 use crate::server::state::AppState;
 
 pub const MVT: &str = "application/vnd.mapbox-vector-tile";
@@ -42,6 +43,7 @@ pub async fn tile(
     State(state): State<Arc<AppState>>,
     Reader(_): Reader,
     Path((z, x, file)): Path<(u8, u32, String)>,
+    headers: HeaderMap,
     Query(q): Query<TileQuery>,
 ) -> ApiResult<Response> {
     let y = file
@@ -88,7 +90,7 @@ pub async fn tile(
             };
             let m = Arc::clone(&map);
             let b = tokio::task::spawn_blocking(move || {
-                encode(&m, id, layers, events.as_ref().map(|v| v.as_slice()))
+                Payload::new(encode(&m, id, layers, events.as_ref().map(|v| v.as_slice())).to_vec())
             })
             .await
             .map_err(ApiError::internal)?;
@@ -96,14 +98,7 @@ pub async fn tile(
             b
         }
     };
-    Ok((
-        [
-            (header::CONTENT_TYPE, MVT),
-            (header::CACHE_CONTROL, "public, max-age=60"),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(bytes.respond(&headers, MVT, "public, max-age=60"))
 }
 
 async fn events_for(
