@@ -75,6 +75,28 @@ pub struct ControlMap {
     pub(crate) cells: Vec<CellState>,
     pub(crate) decisions: Vec<Decision>,
     pub(crate) keys: Vec<ObservationKey>,
+    /// Cells that analyst polygons cover only in part, sorted by cell: their km² are split by
+    /// the covered fraction, so that areas match the polygons' own areas.
+    pub(crate) covers: Vec<Cover>,
+}
+
+/// A cell covered in part by analyst polygons.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Cover {
+    pub cell: u32,
+    /// (actor, other party, status, fraction of the cell's area), strongest polygon first;
+    /// the fractions sum to at most 1.
+    pub parts: Vec<(u16, u16, ControlStatus, f64)>,
+    /// What the rest of the cell is (the estimate from the points, or unassessed).
+    pub rest: CellState,
+}
+
+fn state_shares(c: &CellState) -> [(u16, f64); 2] {
+    if c.status == ControlStatus::Shared && c.actor2 != NO_ACTOR && c.actor != NO_ACTOR {
+        [(c.actor, 0.5), (c.actor2, 0.5)]
+    } else {
+        [(c.actor, 1.0), (NO_ACTOR, 0.0)]
+    }
 }
 
 /// One row of an area table.
@@ -207,12 +229,7 @@ impl ControlMap {
     /// The actors' shares of cell `i`: a shared cell counts half to each party; everything else
     /// counts whole to its actor (contested and besieged cells to the holder).
     pub fn shares(&self, i: usize) -> [(u16, f64); 2] {
-        let c = &self.cells[i];
-        if c.status == ControlStatus::Shared && c.actor2 != NO_ACTOR && c.actor != NO_ACTOR {
-            [(c.actor, 0.5), (c.actor2, 0.5)]
-        } else {
-            [(c.actor, 1.0), (NO_ACTOR, 0.0)]
-        }
+        state_shares(&self.cells[i])
     }
 
     fn sums<'a>(
@@ -220,15 +237,41 @@ impl ControlMap {
         cells: impl Iterator<Item = (usize, f64)> + 'a,
     ) -> BTreeMap<Option<ActorId>, f64> {
         let mut by_index = vec![0.0; self.actors.len() + 1];
+        let n = self.actors.len();
+        let mut add = |a: u16, km2: f64| {
+            by_index[if a == NO_ACTOR { n } else { a as usize }] += km2;
+        };
         for (i, area) in cells {
-            for (a, share) in self.shares(i) {
-                if share > 0.0 {
-                    let k = if a == NO_ACTOR {
-                        self.actors.len()
-                    } else {
-                        a as usize
-                    };
-                    by_index[k] += share * area;
+            let cover = self
+                .covers
+                .binary_search_by_key(&(i as u32), |c| c.cell)
+                .ok()
+                .map(|k| &self.covers[k]);
+            match cover {
+                // Partly covered by polygons: each polygon's fraction, the rest to the points.
+                Some(cover) => {
+                    let mut rest = 1.0;
+                    for &(a, b, status, f) in &cover.parts {
+                        rest -= f;
+                        if status == ControlStatus::Shared && b != NO_ACTOR {
+                            add(a, 0.5 * f * area);
+                            add(b, 0.5 * f * area);
+                        } else {
+                            add(a, f * area);
+                        }
+                    }
+                    for (a, share) in state_shares(&cover.rest) {
+                        if share > 0.0 && rest > 0.0 {
+                            add(a, share * rest * area);
+                        }
+                    }
+                }
+                None => {
+                    for (a, share) in self.shares(i) {
+                        if share > 0.0 {
+                            add(a, share * area);
+                        }
+                    }
                 }
             }
         }

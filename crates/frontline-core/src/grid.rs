@@ -269,11 +269,22 @@ impl Grid {
         &self.0.pieces
     }
 
-    /// The grid cells whose (clipped) area lies at least half inside `shape` (lon/lat). Edge
-    /// cells of the shape are clipped exactly; the half rule keeps the cells' total area an
-    /// unbiased estimate of the shape's area inside the grid. h3o's tiler gives the same cells
-    /// by centroid but took over a minute per country-sized polygon here.
+    /// The grid cells whose (clipped) area lies at least half inside `shape` (lon/lat): the
+    /// cells a map draws in the shape's colour. h3o's tiler gives the same cells by centroid
+    /// but took over a minute per country-sized polygon here.
     pub fn cells_within(&self, shape: &MultiPolygon<f64>) -> Vec<usize> {
+        self.cells_covered(shape)
+            .into_iter()
+            .filter(|&(i, km2)| km2 >= 0.5 * self.0.area_km2[i])
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Every grid cell that `shape` (lon/lat) covers, with the covered km²: the whole clipped
+    /// area for cells inside, the geodesic area of the cell clipped to the shape (at most the
+    /// cell's own clipped area) for the cells its edge cuts. Summed, this is the shape's area
+    /// inside the grid, exactly up to the clipping (the basis of area-exact polygon accounting).
+    pub fn cells_covered(&self, shape: &MultiPolygon<f64>) -> Vec<(usize, f64)> {
         use rstar::{primitives::Rectangle, RTree, AABB};
         let shape = shape.orient(Direction::Default);
         let Some(bb) = shape.bounding_rect() else {
@@ -307,19 +318,22 @@ impl Grid {
                 [c.lon() - kx, c.lat() - radius_deg],
                 [c.lon() + kx, c.lat() + radius_deg],
             );
-            let inside = if segments
+            let covered = if segments
                 .locate_in_envelope_intersecting(&env)
                 .next()
                 .is_some()
             {
                 let cell = self.0.cells[i];
-                let covered = tiles.clipped_area_km2(&cell_polygon(cell));
-                covered >= 0.5 * self.0.area_km2[i]
+                tiles
+                    .clipped_area_km2(&cell_polygon(cell))
+                    .min(self.0.area_km2[i])
+            } else if tiles.contains(c.point()) {
+                self.0.area_km2[i]
             } else {
-                tiles.contains(c.point())
+                0.0
             };
-            if inside {
-                out.push(i);
+            if covered > 0.0 {
+                out.push((i, covered));
             }
         }
         out

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use rstar::{primitives::GeomWithData, RTree};
 
 use crate::estimate::spatial::{haversine_km, Projection};
-use crate::estimate::{Params, Prepared};
+use crate::estimate::{timeline, Params, Prepared};
 use crate::{ActorId, ControlStatus, FeatureType, Footprint, LatLon, Observation, ObservedDate};
 
 /// A small deterministic PRNG (SplitMix64): the split must not change with a crate version.
@@ -212,6 +212,17 @@ pub struct Report {
     pub estimator: Accuracy,
     /// Baseline accuracy for k = 1..=9.
     pub baseline: Vec<(usize, Accuracy)>,
+    /// The held-out places the estimator got wrong.
+    pub misses: Vec<Miss>,
+}
+
+/// A held-out place the estimator got wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Miss {
+    pub label: Option<String>,
+    pub truth: Truth,
+    /// `None`: unassessed.
+    pub predicted: Option<ActorId>,
 }
 
 impl Report {
@@ -245,10 +256,21 @@ pub fn validate(
     }
     let (snapshot, towns) = snapshot_towns(obs).ok_or(ValidateError::NoSnapshot)?;
     let test = holdout(&towns, share, seed);
-    let mut is_test = vec![false; obs.len()];
-    for &i in &test {
-        is_test[i] = true;
+    // Hold out places, not marks: every snapshot observation grouped into the same place as a
+    // held-out mark (a repeated mark, a base drawn on the town) goes too, or the place would
+    // leak into its own estimate. The place's dated changes stay: they are not the snapshot.
+    let mut place_of = vec![u32::MAX; obs.len()];
+    for (t, tl) in timeline::group(obs, params).iter().enumerate() {
+        for &m in &tl.members {
+            place_of[m as usize] = t as u32;
+        }
     }
+    let held_places: std::collections::HashSet<u32> = test.iter().map(|&i| place_of[i]).collect();
+    let is_test: Vec<bool> = obs
+        .iter()
+        .enumerate()
+        .map(|(i, o)| o.observed == snapshot && held_places.contains(&place_of[i]))
+        .collect();
     let train: Vec<Observation> = obs
         .iter()
         .zip(&is_test)
@@ -261,6 +283,17 @@ pub fn validate(
     let day = prep.on(date);
     let predicted: Vec<Option<ActorId>> = truths.iter().map(|t| day.at(t.location).actor).collect();
     let estimator = score(&truths, &predicted);
+    let misses = test
+        .iter()
+        .zip(&truths)
+        .zip(&predicted)
+        .filter(|((_, t), p)| !p.as_ref().is_some_and(|a| t.accepts(a)))
+        .map(|((&i, t), p)| Miss {
+            label: obs[i].label.clone(),
+            truth: t.clone(),
+            predicted: p.clone(),
+        })
+        .collect();
     // Baseline: the remaining snapshot places (every feature type), by their first actor.
     let base_train: Vec<(LatLon, ActorId)> = train
         .iter()
@@ -278,6 +311,7 @@ pub fn validate(
         held_out: test.len(),
         estimator,
         baseline,
+        misses,
     })
 }
 

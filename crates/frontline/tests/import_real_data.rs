@@ -162,7 +162,31 @@ fn every_bundled_file_imports_with_counts_that_match_the_files() {
     assert_eq!(changes_rows, 765);
     let inserted = number_after(&out[7], " inserted");
     let unresolved = number_after(&out[7], " unresolved");
-    assert_eq!(inserted + unresolved, changes_rows, "{}", out[7]);
+    // A located capture naming its previous controller also gives an observation of that
+    // previous holder on the day before the change.
+    let captures_with_previous = csv_rows(&data("control/is_control_changes_2014_2017.csv"))
+        .iter()
+        .filter(|r| matches!(&r[8], "captured" | "recaptured") && !r[7].is_empty())
+        .count() as u64;
+    let previous_holders = Store::open(&db)
+        .unwrap()
+        .observations(None)
+        .unwrap()
+        .iter()
+        .filter(|s| {
+            s.observation
+                .note
+                .as_deref()
+                .is_some_and(|n| n.starts_with("held until the change of"))
+        })
+        .count() as u64;
+    assert!(previous_holders > 0 && previous_holders <= captures_with_previous);
+    assert_eq!(
+        inserted,
+        changes_rows - unresolved + previous_holders,
+        "{}",
+        out[7]
+    );
     let listed = std::fs::read_to_string(dir.path().join("unresolved.csv")).unwrap();
     assert_eq!(listed.lines().count() as u64, unresolved + 1);
 

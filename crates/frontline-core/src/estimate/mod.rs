@@ -5,10 +5,12 @@
 //! The steps (each explained, with its figures, in docs/estimation.md):
 //! 1. [`timeline`]: observations are grouped into places; each place's state on the date comes
 //!    from its latest observation on or before it and its earliest one after it.
+//!    A later observation does not speak back across a nearby capture by its own actor.
 //! 2. [`spatial`]: each place reaches a distance set by its feature type and by how dense the
-//!    places around it are; a cell takes the actor with the largest sum of kernel weights of the
-//!    places reaching it (nearest opposing places dominate, so a front runs between them).
-//! 3. Analyst polygons override points for the cells whose centre they contain.
+//!    places around it are; a point (a cell's centre, or a `whois` point) takes the vote of the
+//!    `vote_k` nearest places reaching it, so a front runs between opposing places.
+//! 3. Analyst polygons override points for the cells they cover at least half; for the km²,
+//!    cells they cover in part count by the covered fraction.
 //! 4. Unreached pockets enclosed by one actor's cells become that actor's (up to a size limit);
 //!    small pockets of one actor wholly surrounded by a single other actor are marked besieged.
 
@@ -20,7 +22,7 @@ use std::collections::{BTreeSet, HashMap, VecDeque};
 use chrono::NaiveDate;
 use geo::{Contains, MultiPolygon};
 
-use crate::control_map::{CellSource, CellState, ControlMap, Decision, NO_ACTOR};
+use crate::control_map::{CellSource, CellState, ControlMap, Cover, Decision, NO_ACTOR};
 use crate::grid::Grid;
 use crate::{ActorId, ControlStatus, FeatureType, Footprint, LatLon, Observation};
 
@@ -45,9 +47,16 @@ pub struct Params {
     /// ... and this close when their labels share a name skeleton.
     pub group_name_radius_km: f64,
     pub reach: ReachParams,
-    /// Kernel: weight ∝ confidence × taper / (d² + soft²)^(power/2).
-    pub kernel_power: f64,
-    pub kernel_soft_km: f64,
+    /// How many of the nearest places reaching a point vote on it.
+    pub vote_k: usize,
+    /// The vote of the r-th nearest (r = 0, 1, …) is weighted 1 / (1 + r)^rank_power.
+    pub rank_power: f64,
+    /// A military post or installation (base, hill, airbase, oil field…) votes with this share
+    /// of a town's weight: it holds its own few km² but says less about the villages around it.
+    pub post_vote_factor: f64,
+    /// A later observation does not speak back across a capture by its own actor recorded
+    /// within this many km (see [`Prepared::shadowed`]).
+    pub change_shadow_km: f64,
     /// Pockets beyond every reach but bordered by a single actor are filled up to this size.
     pub enclosure_max_km2: f64,
     /// A connected area of one actor wholly surrounded by one other actor and at most this big
@@ -66,8 +75,10 @@ impl Default for Params {
             group_radius_km: 0.3,
             group_name_radius_km: 3.0,
             reach: ReachParams::default(),
-            kernel_power: 1.0,
-            kernel_soft_km: 1.5,
+            vote_k: 6,
+            rank_power: 0.0,
+            post_vote_factor: 0.6,
+            change_shadow_km: 10.0,
             enclosure_max_km2: 1500.0,
             siege_max_km2: 1000.0,
         }
@@ -80,6 +91,8 @@ pub struct Prepared<'a> {
     params: Params,
     timelines: Vec<Timeline>,
     actors: Vec<ActorId>,
+    /// Recorded changes of control: (where, nominal date, new holder).
+    changes: Vec<(LatLon, NaiveDate, ActorId)>,
 }
 
 /// One contribution to a cell or point, for `explain`.
@@ -125,11 +138,23 @@ impl<'a> Prepared<'a> {
             .iter()
             .flat_map(|o| std::iter::once(o.actor.clone()).chain(o.actor2.clone()))
             .collect();
+        let changes = obs
+            .iter()
+            .filter(|o| timeline::is_change(o) && matches!(o.footprint, Footprint::Point(_)))
+            .map(|o| {
+                (
+                    o.footprint.anchor(),
+                    timeline::nominal_date(o),
+                    o.actor.clone(),
+                )
+            })
+            .collect();
         Self {
             obs,
             params: params.clone(),
             timelines,
             actors: actors.into_iter().collect(),
+            changes,
         }
     }
 
@@ -145,6 +170,28 @@ impl<'a> Prepared<'a> {
         self.actors.binary_search(a).expect("actor listed") as u16
     }
 
+    /// Whether a later observation `o` cannot speak back to `date` because a recorded change
+    /// nearby gave its actor that ground in between: within `change_shadow_km` of it, `o`'s
+    /// actor captured a place after `date` and no later than `o`. A later map says nothing
+    /// about the time before its holder arrived (Mosul's districts and villages, retaken in
+    /// 2016–2017, must not paint Mosul government-held in 2016).
+    fn shadowed(&self, o: &Observation, date: NaiveDate) -> bool {
+        let r = self.params.change_shadow_km;
+        if r <= 0.0 {
+            return false;
+        }
+        let at = o.footprint.anchor();
+        let until = timeline::nominal_date(o);
+        let dlat = r / 111.0;
+        self.changes.iter().any(|(p, d, a)| {
+            *d > date
+                && *d <= until
+                && *a == o.actor
+                && (p.lat() - at.lat()).abs() <= dlat
+                && haversine_km(*p, at) <= r
+        })
+    }
+
     /// The places' states on `date`.
     pub fn on(&self, date: NaiveDate) -> Day<'_, 'a> {
         let p = &self.params;
@@ -152,6 +199,9 @@ impl<'a> Prepared<'a> {
         for t in &self.timelines {
             if let Some(state) = t.state_on(self.obs, date, p) {
                 let decider = &self.obs[state.observations[0] as usize];
+                if state.basis == Basis::Later && !t.is_area && self.shadowed(decider, date) {
+                    continue;
+                }
                 let location = if t.is_area {
                     t.location
                 } else {
@@ -169,7 +219,12 @@ impl<'a> Prepared<'a> {
             .map(|(i, s)| spatial::Site {
                 location: s.2,
                 reach_km: 0.0,
-                confidence: s.3.confidence,
+                confidence: s.3.confidence
+                    * if is_town(s.1) {
+                        1.0
+                    } else {
+                        p.post_vote_factor
+                    },
                 state: i as u32,
             })
             .collect();
@@ -244,8 +299,9 @@ impl<'a> Prepared<'a> {
 #[derive(Default)]
 struct Scores {
     by_actor: Vec<(u16, f64)>,
-    /// Per actor: the contributing site with the largest weight.
-    top: Vec<(u16, u32, f64)>,
+    /// Per actor: the contributing site with the largest weight, and the rank of the actor's
+    /// first (nearest) voter.
+    top: Vec<(u16, u32, f64, usize)>,
 }
 
 impl Scores {
@@ -259,13 +315,14 @@ impl Scores {
             Some(x) => x.1 += w,
             None => self.by_actor.push((actor, w)),
         }
+        let rank = self.top.len();
         match self.top.iter_mut().find(|x| x.0 == actor) {
             Some(x) if w > x.2 => {
                 x.1 = site_state;
                 x.2 = w;
             }
             Some(_) => {}
-            None => self.top.push((actor, site_state, w)),
+            None => self.top.push((actor, site_state, w, rank)),
         }
     }
 }
@@ -283,31 +340,37 @@ impl Day<'_, '_> {
         }
     }
 
-    /// Score the point sites reaching `p`; returns (actor, actor2, status, confidence, decider).
+    /// Vote on `p` among the point sites reaching it; returns (actor, actor2, status,
+    /// confidence, decider). `near` is left sorted by distance and `weights[i]` holds the vote
+    /// of `near[i]` (0 beyond the `vote_k` nearest).
     fn score(
         &self,
         p: LatLon,
         near: &mut Vec<(u32, f64)>,
+        weights: &mut Vec<f64>,
         scores: &mut Scores,
     ) -> Option<(u16, u16, ControlStatus, f64, u32)> {
         let prm = &self.prep.params;
         self.index.reaching(p, near);
+        weights.clear();
         if near.is_empty() {
             return None;
         }
+        near.sort_unstable_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
         scores.clear();
+        let mut rank = 0usize;
         for &(site, d) in near.iter() {
             let s = &self.index.sites[site as usize];
-            let w = spatial::kernel(
-                s.confidence,
-                d,
-                s.reach_km,
-                prm.kernel_power,
-                prm.kernel_soft_km,
-            );
+            let w = if rank < prm.vote_k {
+                spatial::vote_weight(s.confidence, d, s.reach_km, rank, prm.rank_power)
+            } else {
+                0.0
+            };
+            weights.push(w);
             if w <= 0.0 {
                 continue;
             }
+            rank += 1;
             let st = &self.states[s.state as usize].state;
             let (a, b) = self.actor_of_state[s.state as usize];
             match st.status {
@@ -330,12 +393,20 @@ impl Day<'_, '_> {
         if total <= 0.0 {
             return None;
         }
-        // Largest score; ties to the lower actor index (deterministic).
-        let &(best, best_w) = scores
-            .by_actor
-            .iter()
-            .max_by(|x, y| x.1.total_cmp(&y.1).then(y.0.cmp(&x.0)))?;
-        let &(_, decider, top_w) = scores.top.iter().find(|x| x.0 == best)?;
+        // Largest score; ties to the actor of the nearest voter, then the lower actor index.
+        let first = |actor: u16| {
+            scores
+                .top
+                .iter()
+                .find(|x| x.0 == actor)
+                .map_or(usize::MAX, |x| x.3)
+        };
+        let &(best, best_w) = scores.by_actor.iter().max_by(|x, y| {
+            x.1.total_cmp(&y.1)
+                .then(first(y.0).cmp(&first(x.0)))
+                .then(y.0.cmp(&x.0))
+        })?;
+        let &(_, decider, _, _) = scores.top.iter().find(|x| x.0 == best)?;
         let dec = &self.states[decider as usize];
         let (da, db) = self.actor_of_state[decider as usize];
         // Status and other party come from the decisive place when it names this actor.
@@ -346,14 +417,13 @@ impl Day<'_, '_> {
         } else {
             (ControlStatus::Held, NO_ACTOR)
         };
-        // Confidence: the winning actor's share of the weight at the point, times the deciding
-        // place's own confidence, times how well inside its reach the point is.
+        // Confidence: the winning actor's share of the vote, times the deciding place's own
+        // confidence, times how well inside its reach the point is.
         let near_d = near
             .iter()
             .find(|x| self.index.sites[x.0 as usize].state == decider)
             .map_or(0.0, |x| x.1);
         let taper = 1.0 - (near_d / dec.reach_km.max(1e-9)).powi(2);
-        let _ = top_w;
         let conf = (best_w / total) * dec.state.confidence * taper.max(0.0).sqrt();
         Some((best, actor2, status, conf.clamp(0.0, 1.0), decider))
     }
@@ -376,32 +446,24 @@ impl Day<'_, '_> {
             }
         }
         let mut near = Vec::new();
+        let mut weights = Vec::new();
         let mut scores = Scores::default();
-        let result = self.score(p, &mut near, &mut scores);
-        let prm = &self.prep.params;
+        let result = self.score(p, &mut near, &mut weights, &mut scores);
+        let total: f64 = weights.iter().sum();
         let mut contributions: Vec<Contribution> = near
             .iter()
-            .map(|&(site, d)| {
+            .zip(&weights)
+            .map(|(&(site, d), &w)| {
                 let s = &self.index.sites[site as usize];
                 Contribution {
                     state: s.state,
                     distance_km: d,
                     reach_km: s.reach_km,
-                    weight: spatial::kernel(
-                        s.confidence,
-                        d,
-                        s.reach_km,
-                        prm.kernel_power,
-                        prm.kernel_soft_km,
-                    ),
-                    share: 0.0,
+                    weight: w,
+                    share: if total > 0.0 { w / total } else { 0.0 },
                 }
             })
             .collect();
-        let total: f64 = contributions.iter().map(|c| c.weight).sum();
-        for c in &mut contributions {
-            c.share = if total > 0.0 { c.weight / total } else { 0.0 };
-        }
         contributions.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.state.cmp(&b.state)));
         match result {
             Some((a, b, status, confidence, _)) => PointEstimate {
@@ -437,11 +499,12 @@ impl Day<'_, '_> {
             for (k, slice) in cells.chunks_mut(chunk).enumerate() {
                 scope.spawn(move || {
                     let mut near = Vec::new();
+                    let mut weights = Vec::new();
                     let mut scores = Scores::default();
                     for (j, cell) in slice.iter_mut().enumerate() {
                         let i = k * chunk + j;
                         if let Some((a, b, status, conf, decider)) =
-                            self.score(grid.center(i), &mut near, &mut scores)
+                            self.score(grid.center(i), &mut near, &mut weights, &mut scores)
                         {
                             *cell = CellState {
                                 actor: a,
@@ -455,12 +518,19 @@ impl Day<'_, '_> {
                 });
             }
         });
-        // Analyst polygons override points, weakest first so the strongest ends on top.
+        // Analyst polygons override points, weakest first so the strongest ends on top: a cell
+        // at least half covered takes the polygon's state. For the km², a cell the polygons
+        // cover only in part is split by the covered fraction (`covers`), so that areas match
+        // the polygons' own geodesic areas instead of gaining or losing half-cells along
+        // every edge.
+        let mut partial: HashMap<usize, Vec<(u16, u16, ControlStatus, f64)>> = HashMap::new();
+        let points = cells.clone();
         for &a in self.areas.iter().rev() {
             let (x, y) = self.actor_of_state[a as usize];
             let st = &self.states[a as usize].state;
-            for i in grid.cells_within(self.polygon(a)) {
-                {
+            for (i, km2) in grid.cells_covered(self.polygon(a)) {
+                let f = (km2 / grid.area_km2(i)).min(1.0);
+                if f >= 0.5 {
                     cells[i] = CellState {
                         actor: x,
                         actor2: y,
@@ -469,8 +539,36 @@ impl Day<'_, '_> {
                         source: CellSource::Area(a),
                     };
                 }
+                // Stronger polygons come later: put them first.
+                partial
+                    .entry(i)
+                    .or_default()
+                    .insert(0, (x, y, st.status, f));
             }
         }
+        let mut covers: Vec<Cover> = partial
+            .into_iter()
+            .filter_map(|(i, polys)| {
+                // The strongest polygons take their share first; overlaps cannot exceed the cell.
+                let mut left = 1.0f64;
+                let mut parts = Vec::new();
+                for (x, y, status, f) in polys {
+                    let f = f.min(left);
+                    if f > 0.0 {
+                        parts.push((x, y, status, f));
+                        left -= f;
+                    }
+                }
+                // Wholly covered by one actor: the cell's own state says it all.
+                let whole = left <= 1e-12 && parts.len() == 1;
+                (!whole).then(|| Cover {
+                    cell: i as u32,
+                    parts,
+                    rest: points[i],
+                })
+            })
+            .collect();
+        covers.sort_unstable_by_key(|c| c.cell);
         let prm = &self.prep.params;
         fill_enclosures(grid, &mut cells, prm.enclosure_max_km2);
         mark_sieges(grid, &mut cells, prm.siege_max_km2);
@@ -481,6 +579,7 @@ impl Day<'_, '_> {
             cells,
             decisions: self.states.clone(),
             keys: self.prep.obs.iter().map(|o| o.key.clone()).collect(),
+            covers,
         }
     }
 }

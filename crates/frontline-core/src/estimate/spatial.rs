@@ -55,8 +55,9 @@ impl Projection {
 ///
 /// Why these figures: a village in the Syrian and Iraqi countryside has its fields and hamlets
 /// within 2–5 km; towns a little more; a base, hill or checkpoint controls its immediate
-/// surroundings; an airbase or an oil field covers a few km² of installations. Beyond ~7 km from
-/// any observation nobody who drew the map knew more than we do: cells there stay unassessed.
+/// surroundings; an airbase or an oil field covers a few km² of installations. The density rule
+/// scales reach with the spacing of the places around, up to the maximum: beyond it nobody who
+/// drew the map knew more than we do, and cells there stay unassessed.
 pub fn reach_bounds(feature: FeatureType, r: &ReachParams) -> (f64, f64) {
     match feature {
         FeatureType::Town => (r.town_min_km, r.town_max_km),
@@ -83,7 +84,7 @@ pub struct ReachParams {
     pub post_max_km: f64,
     /// The density rule: reach = factor × distance to the k-th nearest other place, clamped to
     /// the feature's bounds. On a dense front (places 1–2 km apart) reach shrinks to the minimum;
-    /// a lone desert village gets the maximum.
+    /// sparse villages reach as far as their neighbours lie, up to the maximum.
     pub density_k: usize,
     pub density_factor: f64,
 }
@@ -92,13 +93,13 @@ impl Default for ReachParams {
     fn default() -> Self {
         Self {
             town_min_km: 2.5,
-            town_max_km: 12.0,
+            town_max_km: 25.0,
             site_min_km: 2.0,
             site_max_km: 8.0,
             post_min_km: 1.5,
-            post_max_km: 4.0,
+            post_max_km: 8.0,
             density_k: 3,
-            density_factor: 1.5,
+            density_factor: 2.0,
         }
     }
 }
@@ -108,6 +109,7 @@ impl Default for ReachParams {
 pub struct Site {
     pub location: LatLon,
     pub reach_km: f64,
+    /// The strength of its vote: the place's confidence, less for posts than for towns.
     pub confidence: f64,
     /// Index into the date's list of place states.
     pub state: u32,
@@ -164,16 +166,17 @@ impl SiteIndex {
     }
 }
 
-/// The weight of a site at distance `d`: its confidence, tapered to zero at its reach, over a
-/// softened power of the distance. The power makes the nearest opposing places dominate, so a
-/// front line runs between them (a weighted Voronoi boundary); the taper keeps the reach a hard
-/// limit without a jump in weight.
-pub fn kernel(confidence: f64, d_km: f64, reach_km: f64, power: f64, soft_km: f64) -> f64 {
+/// The vote of a site at distance `d_km` that is the `rank`-th nearest voter (0 = nearest):
+/// its confidence, tapered to zero at its reach, over a power of its rank. Ranks rather than
+/// distances: one place a few hundred metres away must not outvote the four next nearest (the
+/// kernel sum this replaced did, and lost to a plain k-nearest vote); the taper keeps the reach
+/// a hard limit without a jump in weight.
+pub fn vote_weight(confidence: f64, d_km: f64, reach_km: f64, rank: usize, rank_power: f64) -> f64 {
     let u = d_km / reach_km;
     if u >= 1.0 {
         return 0.0;
     }
-    confidence * (1.0 - u * u) / (d_km * d_km + soft_km * soft_km).powf(power / 2.0)
+    confidence * (1.0 - u * u) / (1.0 + rank as f64).powf(rank_power)
 }
 
 #[cfg(test)]
@@ -190,10 +193,11 @@ mod tests {
     }
 
     #[test]
-    fn kernel_is_zero_beyond_reach_and_falls_with_distance() {
-        assert_eq!(kernel(1.0, 5.0, 5.0, 2.0, 0.3), 0.0);
-        assert!(kernel(1.0, 1.0, 5.0, 2.0, 0.3) > kernel(1.0, 2.0, 5.0, 2.0, 0.3));
-        assert!(kernel(0.5, 1.0, 5.0, 2.0, 0.3) < kernel(1.0, 1.0, 5.0, 2.0, 0.3));
+    fn votes_are_zero_beyond_reach_and_fall_with_rank_and_distance() {
+        assert_eq!(vote_weight(1.0, 5.0, 5.0, 0, 1.0), 0.0);
+        assert!(vote_weight(1.0, 1.0, 5.0, 0, 1.0) > vote_weight(1.0, 2.0, 5.0, 0, 1.0));
+        assert!(vote_weight(1.0, 1.0, 5.0, 0, 1.0) > vote_weight(1.0, 1.0, 5.0, 1, 1.0));
+        assert!(vote_weight(0.5, 1.0, 5.0, 0, 1.0) < vote_weight(1.0, 1.0, 5.0, 0, 1.0));
     }
 
     #[test]

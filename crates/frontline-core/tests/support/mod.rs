@@ -128,7 +128,8 @@ fn controller(name: &str, country: &str) -> Option<ActorId> {
 
 /// The dated control changes with coordinates (given, or resolved by exact normalised name
 /// against the snapshot labels of the same country), one observation per row with the note
-/// "{change} (from {previous})", as the `frontline import changes` importer writes them.
+/// "{change} (from {previous})", as the `frontline import changes` importer writes them; a
+/// capture also gives an observation of the previous holder on the day before.
 pub fn changes() -> Vec<Observation> {
     let labels: HashMap<(String, String), LatLon> = {
         let mut m = HashMap::new();
@@ -150,6 +151,7 @@ pub fn changes() -> Vec<Observation> {
         let precision: DatePrecision = row[1].parse().unwrap();
         let date = ObservedDate::parse_with_precision(&row[0], precision).unwrap();
         let (place, country) = (&row[2], &row[3]);
+        let given = !row[4].is_empty();
         let point = match (row[4].parse::<f64>(), row[5].parse::<f64>()) {
             (Ok(lat), Ok(lon)) => LatLon::new(lat, lon).ok(),
             _ => labels.get(&(country.to_owned(), normalize(place))).copied(),
@@ -189,6 +191,22 @@ pub fn changes() -> Vec<Observation> {
             note: Some(format!("{change} (from {})", &row[7])),
             recorded_at: recorded(),
         };
+        // As the importer does: a capture at the file's coordinates also says who held the
+        // place the day before.
+        if let (Some(p), "captured" | "recaptured") = (&prev, change) {
+            if *p != new && given {
+                let day = date.first_day().pred_opt().unwrap();
+                let mut b = base(
+                    "before",
+                    p.clone(),
+                    None,
+                    ControlStatus::Held,
+                    ObservedDate::new(day, DatePrecision::Day),
+                );
+                b.note = Some(format!("held until the change of {}", &row[0]));
+                out.push(b);
+            }
+        }
         out.push(base("after", actor, actor2, status, date));
     }
     out

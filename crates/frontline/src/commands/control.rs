@@ -703,12 +703,36 @@ pub struct ValidateArgs {
     pub seed: u64,
     #[arg(long, value_name = "T", value_parser = parse_known_on)]
     pub known_on: Option<DateTime<Utc>>,
+    /// Write the held-out places the estimator got wrong to this CSV
+    /// (label,lat,lon,truth,truth2,estimate).
+    #[arg(long, value_name = "FILE")]
+    pub misses: Option<PathBuf>,
 }
 
 pub fn run_validate(db: &Path, args: ValidateArgs) -> anyhow::Result<()> {
     let store = open(db)?;
     let obs = observations(&store, args.known_on)?;
     let r = frontline_core::validate::validate(&obs, &Params::default(), args.holdout, args.seed)?;
+    if let Some(path) = &args.misses {
+        let mut w =
+            csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?;
+        w.write_record(["label", "lat", "lon", "truth", "truth2", "estimate"])?;
+        for m in &r.misses {
+            w.write_record([
+                m.label.clone().unwrap_or_default(),
+                format!("{:.5}", m.truth.location.lat()),
+                format!("{:.5}", m.truth.location.lon()),
+                m.truth.actor.to_string(),
+                m.truth
+                    .alt
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+                actor_label(m.predicted.as_ref()),
+            ])?;
+        }
+        w.flush()?;
+    }
     let mut out = std::io::stdout().lock();
     writeln!(
         out,

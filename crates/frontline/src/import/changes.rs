@@ -9,7 +9,12 @@
 //!   first, then the Wikipedia snapshot labels (normalised names, then spelling skeletons, then
 //!   the name without a parenthetical qualifier). A name that matches nothing, or places more
 //!   than 10 km apart, stays unresolved: the row is not imported, it is listed (never guessed).
-//! - The key hashes date, place, country, controllers and change: re-importing changes nothing.
+//! - A captured or recaptured row with coordinates that names the previous controller also
+//!   gives an observation of that previous holder on the day before the change's span begins (note "held until the
+//!   change of …"): the estimator then knows who held the place before, instead of projecting
+//!   a later map back in time.
+//! - The key hashes date, place, country, controllers and change (and "previous holder" for the
+//!   second observation): re-importing changes nothing.
 
 use frontline_core::{
     ActorId, ControlStatus, DatePrecision, Evidence, FeatureType, Footprint, Observation,
@@ -63,7 +68,7 @@ pub(crate) fn parse(
     let mut resolved_by_name = 0u64;
     for row in rows {
         ctx.progress.inc(1);
-        let result = (|| -> Result<Option<Observation>, FieldError> {
+        let result = (|| -> Result<Option<(Observation, Option<Observation>)>, FieldError> {
             let precision: DatePrecision = row.parse("precision")?;
             let date = row.req("date")?;
             let observed = ObservedDate::parse_with_precision(date, precision)
@@ -72,10 +77,11 @@ pub(crate) fn parse(
             let place = row.req("place")?;
             let country = row.req("country")?.to_ascii_uppercase();
             let (new, new2) = controllers(actors, "new_controller", row.req("new_controller")?)?;
-            let previous = match row.opt("previous_controller") {
-                Some(p) => Some(controllers(actors, "previous_controller", p)?.0),
+            let previous_pair = match row.opt("previous_controller") {
+                Some(p) => Some(controllers(actors, "previous_controller", p)?),
                 None => None,
             };
+            let previous = previous_pair.as_ref().map(|p| p.0.clone());
             let change = row.req("change")?;
             let (actor, actor2, status) = match change {
                 "captured" | "recaptured" | "siege_broken" => match new2 {
@@ -101,7 +107,8 @@ pub(crate) fn parse(
                     ))
                 }
             };
-            let point = if row.opt("lat").is_some() || row.opt("lon").is_some() {
+            let located_by_file = row.opt("lat").is_some() || row.opt("lon").is_some();
+            let point = if located_by_file {
                 table::latlon(&row, "lat", "lon")?
             } else {
                 match places.resolve(place, Some(&country)) {
@@ -165,10 +172,63 @@ pub(crate) fn parse(
             };
             o.validate()
                 .map_err(|e| FieldError::new("new_controller", e))?;
-            Ok(Some(o))
+            // Who held the place before a capture: an observation of the previous holder on
+            // the day before the change's span begins, so that the timeline knows the earlier
+            // state (Mosul was Islamic State's from June 2014 until its recapture in 2017).
+            // Only captures name a previous *holder*: a besieged or contested row's previous
+            // controller still holds or fights for it, and a siege_broken row's is the besieger.
+            // Only at the file's own coordinates: a place located by name alone may be a
+            // homonym elsewhere in the country (the Qayrawan of Sinjar matched one near Basra),
+            // harmless for the new holder's later state where that holder holds everything,
+            // but a previous holder there would paint a false territory in the past.
+            let before = match (&previous_pair, change) {
+                (Some((p, p2)), "captured" | "recaptured")
+                    if located_by_file && (p, p2.as_ref()) != (&o.actor, o.actor2.as_ref()) =>
+                {
+                    let day = observed.first_day().pred_opt().ok_or_else(|| {
+                        FieldError::new("date", "no day before the change's date")
+                    })?;
+                    let b = Observation {
+                        key: ObservationKey::hashed(
+                            "changes",
+                            &[
+                                date,
+                                precision.as_str(),
+                                place,
+                                &country,
+                                row.get("new_controller"),
+                                row.get("previous_controller"),
+                                change,
+                                "previous holder",
+                            ],
+                        ),
+                        actor: p.clone(),
+                        actor2: p2.clone(),
+                        status: if p2.is_some() {
+                            ControlStatus::Shared
+                        } else {
+                            ControlStatus::Held
+                        },
+                        observed: ObservedDate::new(day, DatePrecision::Day),
+                        note: Some(format!(
+                            "held until the change of {date} ({change} by {})",
+                            row.get("new_controller")
+                        )),
+                        ..o.clone()
+                    };
+                    b.validate()
+                        .map_err(|e| FieldError::new("previous_controller", e))?;
+                    Some(b)
+                }
+                _ => None,
+            };
+            Ok(Some((o, before)))
         })();
         match result {
-            Ok(Some(o)) => batch.observations.push(o),
+            Ok(Some((o, before))) => {
+                batch.observations.push(o);
+                batch.observations.extend(before);
+            }
             Ok(None) => {}
             Err(e) => ctx.reject(row.line, e, &row.raw())?,
         }
