@@ -132,20 +132,17 @@ pub(crate) fn parse(
                     }
                 }
             };
-            let key = ObservationKey::hashed(
-                "changes",
-                &[
-                    date,
-                    precision.as_str(),
-                    place,
-                    &country,
-                    row.get("new_controller"),
-                    row.get("previous_controller"),
-                    change,
-                ],
-            );
+            let key_parts = [
+                date,
+                precision.as_str(),
+                place,
+                &country,
+                row.get("new_controller"),
+                row.get("previous_controller"),
+                change,
+            ];
             let o = Observation {
-                key,
+                key: ObservationKey::hashed("changes", &key_parts),
                 label: Some(place.to_owned()),
                 footprint: Footprint::Point(point),
                 feature: FeatureType::Town,
@@ -191,16 +188,7 @@ pub(crate) fn parse(
                     let b = Observation {
                         key: ObservationKey::hashed(
                             "changes",
-                            &[
-                                date,
-                                precision.as_str(),
-                                place,
-                                &country,
-                                row.get("new_controller"),
-                                row.get("previous_controller"),
-                                change,
-                                "previous holder",
-                            ],
+                            &[&key_parts[..], &["previous holder"]].concat(),
                         ),
                         actor: p.clone(),
                         actor2: p2.clone(),

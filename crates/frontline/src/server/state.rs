@@ -46,6 +46,15 @@ impl Db {
             Some(s) => Ok(s),
         }
     }
+
+    /// The current area whose code is `code` (any case; edits name areas by code, not by
+    /// name), or a 404.
+    pub fn require_area(&self, code: &str) -> Result<frontline_core::AreaOfInterest, ApiError> {
+        self.store
+            .area(code)?
+            .filter(|a| a.code.eq_ignore_ascii_case(code))
+            .ok_or_else(|| ApiError::not_found(format!("no area {code:?}")))
+    }
 }
 
 /// Serving options.

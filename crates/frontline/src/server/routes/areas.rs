@@ -219,11 +219,7 @@ pub async fn correct(
     let stored = state
         .db
         .run(move |db| -> ApiResult<StoredArea> {
-            let current = db
-                .store
-                .area(&code)?
-                .filter(|a| a.code.eq_ignore_ascii_case(&code))
-                .ok_or_else(|| ApiError::not_found(format!("no area {code:?}")))?;
+            let current = db.require_area(&code)?;
             let area = input.into_area(&current.code)?;
             db.store
                 .supersede_area(expected, &area, &editor(&caller))
@@ -246,11 +242,7 @@ pub async fn retire(
     let (code, version) = state
         .db
         .run(move |db| -> ApiResult<(String, u32)> {
-            let current = db
-                .store
-                .area(&code)?
-                .filter(|a| a.code.eq_ignore_ascii_case(&code))
-                .ok_or_else(|| ApiError::not_found(format!("no area {code:?}")))?;
+            let current = db.require_area(&code)?;
             let v = db
                 .store
                 .retire_area(
