@@ -110,6 +110,9 @@ pub struct KnownObservations {
 
 type Slot<T> = Arc<OnceCell<Arc<T>>>;
 
+/// An area table and the write generation it was computed at.
+type GenerationTable = (u64, Arc<AreaTable>);
+
 #[derive(Default)]
 pub struct MapCache {
     maps: Mutex<Vec<(MapKey, Slot<CachedMap>)>>,
@@ -117,7 +120,7 @@ pub struct MapCache {
     /// Km² per actor of maps that were only asked for their areas (the chart's dates): kept
     /// without their cells and polygons, so that a chart does not push the maps being looked
     /// at out of `maps`.
-    areas: Mutex<HashMap<MapKey, Slot<(u64, AreaTable)>>>,
+    areas: Mutex<HashMap<MapKey, Slot<GenerationTable>>>,
     /// By region, with the area generation each grid was built at.
     grids: Mutex<HashMap<String, (u64, Slot<Grid>)>>,
 }
@@ -331,21 +334,10 @@ impl MapCache {
 const MAX_AREA_TABLES: usize = 4096;
 
 impl MapCache {
-    /// Km² and share per actor of the map `key`: from the cached map if there is one, else
-    /// estimated (cells only: no polygons) and kept on its own.
+    /// Km² and share per actor of the map `key`, computed once per write generation: from the
+    /// cached map if there is one, else estimated (cells only: no polygons).
     pub async fn areas(&self, state: &Arc<AppState>, key: &MapKey) -> ApiResult<Arc<AreaTable>> {
         let gen = state.generation();
-        let ready = {
-            let maps = self.maps.lock().expect("cache lock");
-            maps.iter()
-                .find(|(k, _)| k == key)
-                .and_then(|(_, s)| s.get())
-                .filter(|m| m.generation == gen)
-                .map(Arc::clone)
-        };
-        if let Some(m) = ready {
-            return Ok(Arc::new(m.map.areas()));
-        }
         let slot = {
             let mut tables = self.areas.lock().expect("cache lock");
             let stale = tables
@@ -362,19 +354,32 @@ impl MapCache {
         };
         let table = slot
             .get_or_try_init(|| async {
-                let obs = self.observations(state, key.known_on).await?;
-                let grid = self.grid(state, &key.region, state.resolution).await?;
-                let params = state.params.clone();
-                let date = key.date;
-                tokio::task::spawn_blocking(move || {
-                    let map = estimate::estimate(&obs.observations, &grid, &params, date);
-                    Arc::new((gen, map.areas()))
-                })
-                .await
-                .map_err(ApiError::internal)
+                let ready = {
+                    let maps = self.maps.lock().expect("cache lock");
+                    maps.iter()
+                        .find(|(k, _)| k == key)
+                        .and_then(|(_, s)| s.get())
+                        .filter(|m| m.generation == gen)
+                        .map(Arc::clone)
+                };
+                let table = match ready {
+                    Some(m) => tokio::task::spawn_blocking(move || m.map.areas()).await,
+                    None => {
+                        let obs = self.observations(state, key.known_on).await?;
+                        let grid = self.grid(state, &key.region, state.resolution).await?;
+                        let params = state.params.clone();
+                        let date = key.date;
+                        tokio::task::spawn_blocking(move || {
+                            estimate::estimate(&obs.observations, &grid, &params, date).areas()
+                        })
+                        .await
+                    }
+                }
+                .map_err(ApiError::internal)?;
+                Ok::<_, ApiError>(Arc::new((gen, Arc::new(table))))
             })
             .await?;
-        Ok(Arc::new(table.1.clone()))
+        Ok(Arc::clone(&table.1))
     }
 }
 
