@@ -21,11 +21,7 @@ pub struct Payload {
 
 impl Payload {
     pub fn new(plain: Vec<u8>) -> Self {
-        let etag = {
-            let digest = Sha256::digest(&plain);
-            HeaderValue::from_str(&format!("\"{}\"", hex::encode(&digest[..12])))
-                .expect("hex is a valid header value")
-        };
+        let etag = etag_of(&plain);
         // The best compression: a body is compressed once and sent many times (a 500 kB map
         // takes tens of milliseconds beside the second or so of estimating it).
         let gzip = (plain.len() > 1024)
@@ -44,8 +40,14 @@ impl Payload {
         }
     }
 
-    pub fn bytes(&self) -> &Bytes {
-        &self.plain
+    /// A body sent once (a per-request selection): the same headers and 304 handling, but
+    /// not worth compressing at the best level on the request's path.
+    pub fn once(plain: Vec<u8>) -> Self {
+        Self {
+            etag: etag_of(&plain),
+            gzip: None,
+            plain: Bytes::from(plain),
+        }
     }
 
     /// The response for a request with `headers`: 304 if the client's `If-None-Match` has this
@@ -78,6 +80,12 @@ impl Payload {
             _ => (common, self.plain.clone()).into_response(),
         }
     }
+}
+
+fn etag_of(body: &[u8]) -> HeaderValue {
+    let digest = Sha256::digest(body);
+    HeaderValue::from_str(&format!("\"{}\"", hex::encode(&digest[..12])))
+        .expect("hex is a valid header value")
 }
 
 fn matches(headers: &HeaderMap, etag: &HeaderValue) -> bool {

@@ -48,7 +48,7 @@ pub async fn control(
     let cached = state.cache.control(&state, &key).await?;
     let body = match actor {
         None => cached.geojson.clone(),
-        Some(a) => Payload::new(geojson_of(&cached.features, &key, |f| f.actor == a)),
+        Some(a) => Payload::once(geojson_of(&cached.features, &key, |f| f.actor == a)),
     };
     // Maps change when observations are written: clients revalidate (cheaply, by ETag).
     Ok(body.respond(&headers, GEOJSON, "no-cache"))
