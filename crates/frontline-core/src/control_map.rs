@@ -226,10 +226,39 @@ impl ControlMap {
         self.grid.locate(p).map(|i| (i, &self.cells[i]))
     }
 
-    /// The actors' shares of cell `i`: a shared cell counts half to each party; everything else
-    /// counts whole to its actor (contested and besieged cells to the holder).
-    pub fn shares(&self, i: usize) -> [(u16, f64); 2] {
-        state_shares(&self.cells[i])
+    /// The actors' shares of cell `i` (actor index or `NO_ACTOR`, share), summing to 1: the
+    /// fractions analyst polygons cover first, the rest to the points' state; a shared cell
+    /// counts half to each party, everything else whole to its actor (contested and besieged
+    /// cells to the holder). Areas, per-part areas and diffs all count cells through this.
+    pub fn shares(&self, i: usize) -> Vec<(u16, f64)> {
+        let cover = self
+            .covers
+            .binary_search_by_key(&(i as u32), |c| c.cell)
+            .ok()
+            .map(|k| &self.covers[k]);
+        let Some(cover) = cover else {
+            return state_shares(&self.cells[i])
+                .into_iter()
+                .filter(|s| s.1 > 0.0)
+                .collect();
+        };
+        let mut out = Vec::with_capacity(cover.parts.len() + 2);
+        let mut rest = 1.0;
+        for &(a, b, status, f) in &cover.parts {
+            rest -= f;
+            if status == ControlStatus::Shared && b != NO_ACTOR {
+                out.push((a, 0.5 * f));
+                out.push((b, 0.5 * f));
+            } else {
+                out.push((a, f));
+            }
+        }
+        for (a, share) in state_shares(&cover.rest) {
+            if share > 0.0 && rest > 0.0 {
+                out.push((a, share * rest));
+            }
+        }
+        out
     }
 
     fn sums<'a>(
@@ -238,41 +267,9 @@ impl ControlMap {
     ) -> BTreeMap<Option<ActorId>, f64> {
         let mut by_index = vec![0.0; self.actors.len() + 1];
         let n = self.actors.len();
-        let mut add = |a: u16, km2: f64| {
-            by_index[if a == NO_ACTOR { n } else { a as usize }] += km2;
-        };
         for (i, area) in cells {
-            let cover = self
-                .covers
-                .binary_search_by_key(&(i as u32), |c| c.cell)
-                .ok()
-                .map(|k| &self.covers[k]);
-            match cover {
-                // Partly covered by polygons: each polygon's fraction, the rest to the points.
-                Some(cover) => {
-                    let mut rest = 1.0;
-                    for &(a, b, status, f) in &cover.parts {
-                        rest -= f;
-                        if status == ControlStatus::Shared && b != NO_ACTOR {
-                            add(a, 0.5 * f * area);
-                            add(b, 0.5 * f * area);
-                        } else {
-                            add(a, f * area);
-                        }
-                    }
-                    for (a, share) in state_shares(&cover.rest) {
-                        if share > 0.0 && rest > 0.0 {
-                            add(a, share * rest * area);
-                        }
-                    }
-                }
-                None => {
-                    for (a, share) in self.shares(i) {
-                        if share > 0.0 {
-                            add(a, share * area);
-                        }
-                    }
-                }
+            for (a, share) in self.shares(i) {
+                by_index[if a == NO_ACTOR { n } else { a as usize }] += share * area;
             }
         }
         let mut sums = BTreeMap::new();

@@ -35,27 +35,28 @@ impl ActorChange {
 #[derive(Debug, Clone)]
 pub struct MapDiff {
     pub rows: Vec<ActorChange>,
-    /// Per actor (by id, `None` = unassessed): cells where its share grew / shrank.
-    gained: BTreeMap<Option<ActorId>, Vec<usize>>,
-    lost: BTreeMap<Option<ActorId>, Vec<usize>>,
+    /// Per actor (by id, `None` = unassessed): cells where its share grew / shrank, with the
+    /// km² of the change in each (a cell whose share went from ½ to 1 changed by half its area).
+    gained: BTreeMap<Option<ActorId>, Vec<(usize, f64)>>,
+    lost: BTreeMap<Option<ActorId>, Vec<(usize, f64)>>,
     grid: crate::grid::Grid,
 }
 
 fn shares(map: &ControlMap, i: usize) -> Vec<(Option<ActorId>, f64)> {
-    map.shares(i)
-        .into_iter()
-        .filter(|s| s.1 > 0.0)
-        .map(|(a, s)| {
-            (
-                if a == NO_ACTOR {
-                    None
-                } else {
-                    map.actor(a).cloned()
-                },
-                s,
-            )
-        })
-        .collect()
+    let mut out: Vec<(Option<ActorId>, f64)> = Vec::new();
+    for (a, s) in map.shares(i) {
+        let actor = if a == NO_ACTOR {
+            None
+        } else {
+            map.actor(a).cloned()
+        };
+        // A cell may hold the same actor twice (a polygon's part and the points' rest).
+        match out.iter_mut().find(|o| o.0 == actor) {
+            Some(o) => o.1 += s,
+            None => out.push((actor, s)),
+        }
+    }
+    out
 }
 
 /// Compare `a` (before) with `b` (after). Both must be on the same grid.
@@ -65,8 +66,8 @@ pub fn diff(a: &ControlMap, b: &ControlMap) -> Result<MapDiff, MapError> {
         return Err(MapError::DifferentGrids);
     }
     let mut rows: BTreeMap<Option<ActorId>, ActorChange> = BTreeMap::new();
-    let mut gained: BTreeMap<Option<ActorId>, Vec<usize>> = BTreeMap::new();
-    let mut lost: BTreeMap<Option<ActorId>, Vec<usize>> = BTreeMap::new();
+    let mut gained: BTreeMap<Option<ActorId>, Vec<(usize, f64)>> = BTreeMap::new();
+    let mut lost: BTreeMap<Option<ActorId>, Vec<(usize, f64)>> = BTreeMap::new();
     let row = |rows: &mut BTreeMap<Option<ActorId>, ActorChange>, k: &Option<ActorId>| {
         rows.entry(k.clone())
             .or_insert_with(|| ActorChange {
@@ -93,10 +94,13 @@ pub fn diff(a: &ControlMap, b: &ControlMap) -> Result<MapDiff, MapError> {
             r.after_km2 += y * area;
             if y > x {
                 r.gained_km2 += (y - x) * area;
-                gained.entry(k.clone()).or_default().push(i);
+                gained
+                    .entry(k.clone())
+                    .or_default()
+                    .push((i, (y - x) * area));
             } else if x > y {
                 r.lost_km2 += (x - y) * area;
-                lost.entry(k.clone()).or_default().push(i);
+                lost.entry(k.clone()).or_default().push((i, (x - y) * area));
             }
         }
     }
@@ -136,8 +140,11 @@ impl ChangeKind {
 pub struct ChangePolygon {
     pub actor: Option<ActorId>,
     pub kind: ChangeKind,
-    /// Area of the whole cells that changed (a shared cell's half-change counts whole here).
-    pub area_km2: f64,
+    /// km² that changed hands: the row's `gained_km2` / `lost_km2` (a cell whose share
+    /// changed by half counts half, as in the areas).
+    pub change_km2: f64,
+    /// Area of the whole cells drawn, which is what `geometry` covers.
+    pub cells_km2: f64,
     pub geometry: MultiPolygon<f64>,
 }
 
@@ -159,13 +166,14 @@ impl MapDiff {
                     continue;
                 }
                 let geometry = solvent
-                    .dissolve(cells.iter().map(|&i| self.grid.cell(i)))
+                    .dissolve(cells.iter().map(|&(i, _)| self.grid.cell(i)))
                     .map_err(|e| MapError::Dissolve(e.to_string()))?
                     .orient(Direction::Default);
                 out.push(ChangePolygon {
                     actor: actor.clone(),
                     kind,
-                    area_km2: cells.iter().map(|&i| self.grid.area_km2(i)).sum(),
+                    change_km2: cells.iter().map(|&(_, km2)| km2).sum(),
+                    cells_km2: cells.iter().map(|&(i, _)| self.grid.area_km2(i)).sum(),
                     geometry,
                 });
             }

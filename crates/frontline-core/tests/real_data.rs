@@ -209,4 +209,38 @@ fn daily_polygons_give_an_area_series_matching_their_own_areas() {
         );
     }
     println!("worst relative difference {:.4} %", 100.0 * worst);
+
+    // The change between the first and last day counts partly covered cells by fraction too:
+    // the net km² equals the difference of the areas, and the gained/lost polygons carry the
+    // table's km², not their whole cells'.
+    let (first, last) = (days[0].0, days[days.len() - 1].0);
+    let (a, b) = (
+        prep.on(first).estimate(&grid),
+        prep.on(last).estimate(&grid),
+    );
+    let d = frontline_core::diff::diff(&a, &b).unwrap();
+    let row = d.row(Some(&russia)).unwrap();
+    let net = b.areas().get(Some(&russia)) - a.areas().get(Some(&russia));
+    assert!(
+        (row.net_km2() - net).abs() < 1e-6 * net.abs().max(1.0),
+        "diff net {} vs areas {net} (before {} / {}, after {} / {})",
+        row.net_km2(),
+        row.before_km2,
+        a.areas().get(Some(&russia)),
+        row.after_km2,
+        b.areas().get(Some(&russia))
+    );
+    for p in d.polygons().unwrap() {
+        let r = d.row(p.actor.as_ref()).unwrap();
+        let table = match p.kind {
+            frontline_core::diff::ChangeKind::Gained => r.gained_km2,
+            frontline_core::diff::ChangeKind::Lost => r.lost_km2,
+        };
+        assert!((p.change_km2 - table).abs() < 1e-6 * table.max(1.0));
+        assert!(p.cells_km2 >= p.change_km2 - 1e-9);
+    }
+    println!(
+        "{first} → {last}: net {net:+.1} km², gained {:.1}, lost {:.1}",
+        row.gained_km2, row.lost_km2
+    );
 }

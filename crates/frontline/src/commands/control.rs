@@ -430,7 +430,9 @@ pub fn run_diff(db: &Path, args: DiffArgs) -> anyhow::Result<()> {
                 props.insert("change".into(), p.kind.as_str().into());
                 props.insert("from".into(), args.from.to_string().into());
                 props.insert("to".into(), args.to.to_string().into());
-                props.insert("area_km2".into(), round(p.area_km2, 1).into());
+                // The km² that changed hands (as in the table), beside the drawn cells' area.
+                props.insert("area_km2".into(), round(p.change_km2, 1).into());
+                props.insert("cells_km2".into(), round(p.cells_km2, 1).into());
                 geojson::Feature {
                     bbox: None,
                     geometry: Some(geojson::Geometry::new(geojson::GeometryValue::from(

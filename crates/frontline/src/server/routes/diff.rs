@@ -6,7 +6,6 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use frontline_core::diff::ChangeKind;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -91,17 +90,11 @@ pub async fn diff(
             .iter()
             .map(|p| {
                 let actor = p.actor.as_ref().map_or("unassessed", |a| a.as_str());
-                let row = d.row(p.actor.as_ref());
-                // The table's km² (a shared cell's half counts half), beside the whole cells'.
-                let km2 = row.map_or(0.0, |r| match p.kind {
-                    ChangeKind::Gained => r.gained_km2,
-                    ChangeKind::Lost => r.lost_km2,
-                });
                 json!({
                     "type": "Feature",
                     "geometry": geojson::Geometry::new(geojson::GeometryValue::from(&p.geometry)),
-                    "properties": {"actor": actor, "change": p.kind.as_str(), "km2": round3(km2),
-                                   "cells_km2": round3(p.area_km2), "from": from, "to": to},
+                    "properties": {"actor": actor, "change": p.kind.as_str(), "km2": round3(p.change_km2),
+                                   "cells_km2": round3(p.cells_km2), "from": from, "to": to},
                 })
             })
             .collect();
