@@ -185,6 +185,13 @@ pub(crate) fn parse(
                         ));
                         return Ok(None);
                     }
+                    Resolution::NotNear(q) => {
+                        ctx.unresolved.push(format!(
+                            "line {}: {place}: named only more than 30 km from {q}, which qualifies it",
+                            row.line
+                        ));
+                        return Ok(None);
+                    }
                     Resolution::NotFound => {
                         ctx.unresolved.push(format!(
                             "line {}: {place}: not in the gazetteer or the map labels",
