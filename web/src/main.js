@@ -565,13 +565,17 @@ async function setCompare(on) {
 
 function applySwipe() {
   const el = $('map2');
+  // Only the canvas container (the drawing and the city names) is clipped: clipping the whole
+  // map element would cut its popup off at the handle too, showing the main map's city names
+  // where the popup should be (a z-index cannot lift anything out of a clipped element).
+  const canvas = map2?.getCanvasContainer();
   if (state.compare && state.mode === 'swipe') {
     const pct = Number($('swipe').value);
     // The compare map lies over the main one; the left part of it is shown.
-    el.style.clipPath = `inset(0 ${100 - pct}% 0 0)`;
+    if (canvas) canvas.style.clipPath = `inset(0 ${100 - pct}% 0 0)`;
     el.style.zIndex = '1';
   } else {
-    el.style.clipPath = '';
+    if (canvas) canvas.style.clipPath = '';
     el.style.zIndex = '';
   }
 }
@@ -594,7 +598,7 @@ function describeEvidence(list) {
   return list.map((e) => {
     if (e.kind === 'report') return `report: “${esc(e.text)}”`;
     if (e.kind === 'satellite_scene') return `satellite scene ${esc(e.scene_id)} (${esc(e.acquired)})`;
-    if (e.kind === 'file') return `file <a href="/api/evidence/${esc(e.sha256)}">${esc(e.name)}</a>`;
+    if (e.kind === 'file') return `file ${evidenceLink(e)}`;
     return esc(JSON.stringify(e));
   }).join('; ');
 }
@@ -635,8 +639,7 @@ let popup = null;
 
 async function explainAt(m, lngLat, date) {
   const q = qs({ date, lat: lngLat.lat.toFixed(5), lon: lngLat.lng.toFixed(5) });
-  if (popup) popup.remove();
-  popup = new maplibregl.Popup({ maxWidth: '420px', focusAfterOpen: true }).setLngLat(lngLat).setHTML('<p>Loading…</p>').addTo(m);
+  openPopup(m, lngLat, '<p>Loading…</p>', 420);
   const mine = popup;
   let ex;
   try {
@@ -655,11 +658,12 @@ async function explainAt(m, lngLat, date) {
     const url = safeUrl(o.source?.url);
     const src = url ? `<a href="${esc(url)}" target="_blank" rel="noopener noreferrer">${esc(o.source?.citation)}</a>` : esc(o.source?.citation ?? o.source);
     const edit = canEdit
-      ? ` <button type="button" data-correct="${esc(o.key)}">Correct</button> <button type="button" data-retire="${esc(o.key)}">Retire</button>`
+      ? ` <button type="button" data-correct="${esc(o.key)}">Correct</button> <button type="button" data-retire="${esc(o.key)}">Retire</button> <button type="button" data-files="${esc(o.key)}">Files</button>`
       : '';
+    const files = (o.evidence_files || []).map(evidenceLink).join(', ');
     return `<li data-key="${esc(o.key)}"><b>${esc(o.observed)}</b> ${esc(o.label || '(no label)')}: ${esc(actorName(o.actor))} ${esc(o.status)}${o.actor2 ? ` / ${esc(actorName(o.actor2))}` : ''}
       <div class="meta">Source: ${src} · ${o.grading ? `grading ${esc(o.grading)}` : 'ungraded'}${o.analyst ? ` · analyst ${esc(o.analyst)}` : ''}</div>
-      <div class="meta">Evidence: ${describeEvidence(o.evidence)}${(o.evidence_files || []).length ? ` · ${o.evidence_files.length} file(s)` : ''}</div>${edit}</li>`;
+      <div class="meta">Evidence: ${describeEvidence(o.evidence)}${files ? ` · files: ${files}` : ''}</div>${edit}</li>`;
   }).join('');
   const contrib = (ex.contributions || []).slice(0, 5).map((c) =>
     `<li>${esc(c.label || 'observation')} — ${esc(actorName(c.actor))} ${esc(c.status)}, ${c.distance_km.toFixed(1)} km away, ${(c.share * 100).toFixed(0)} % of the weight (${esc(c.basis)})</li>`).join('');
@@ -677,6 +681,10 @@ async function explainAt(m, lngLat, date) {
   const root = mine.getElement();
   root.querySelectorAll('[data-correct]').forEach((b) => b.addEventListener('click', () => openCorrection(b.dataset.correct)));
   root.querySelectorAll('[data-retire]').forEach((b) => b.addEventListener('click', () => openRetire(b.dataset.retire)));
+  root.querySelectorAll('[data-files]').forEach((b) => b.addEventListener('click', () => {
+    if (popup) popup.remove();
+    openFiles(b.dataset.files).catch((e) => report('Evidence files', e));
+  }));
   if (state.compare && m === map) {
     getJson(`/api/whois?${qs({ date: state.compare, lat: lngLat.lat.toFixed(5), lon: lngLat.lng.toFixed(5) })}`)
       .then((w) => {
@@ -701,8 +709,16 @@ async function explainAt(m, lngLat, date) {
 }
 
 function popupFor(m, e, html) {
+  openPopup(m, e.lngLat, html, 360);
+}
+
+/** Opens the (single) popup on a map, at most `width` px wide and at most 60 % of the map's width,
+ * so that MapLibre can place it inside the map whichever point was clicked (a popup cannot leave
+ * its map: a compare map side by side is half as wide, a phone's map narrower still). */
+function openPopup(m, lngLat, html, width) {
   if (popup) popup.remove();
-  popup = new maplibregl.Popup({ maxWidth: '360px' }).setLngLat(e.lngLat).setHTML(html).addTo(m);
+  const w = Math.max(200, Math.min(width, Math.floor(m.getContainer().clientWidth * 0.6)));
+  popup = new maplibregl.Popup({ maxWidth: `${w}px`, focusAfterOpen: true }).setLngLat(lngLat).setHTML(html).addTo(m);
 }
 
 /** Clicks on an overlay feature describe it; elsewhere, the provenance of the point. */
@@ -861,9 +877,10 @@ async function afterWrite(text) {
   loadChart().catch((e) => report('Could not draw the chart', e));
 }
 
-function logEdit(text, key) {
+function logEdit(text, key, kind = 'observation') {
   const li = document.createElement('li');
   li.dataset.key = key;
+  li.dataset.kind = kind;
   li.textContent = text;
   $('edits').prepend(li);
 }
@@ -871,6 +888,7 @@ function logEdit(text, key) {
 async function submitForm(ev) {
   ev.preventDefault();
   const body = formBody();
+  const files = [...$('obs-form').elements.files.files];
   const errorBox = $('obs-error');
   errorBox.hidden = true;
   try {
@@ -889,6 +907,8 @@ async function submitForm(ev) {
     logEdit(`${what} ${key} (version ${version}): ${actorName(body.actor)} ${body.status}, ${body.observed}`, key);
     closeForm();
     await afterWrite(`${what} observation ${key} (version ${version}); the map is redrawn.`);
+    // The files go up once the observation exists: its key is their address.
+    if (files.length) await openFiles(key, files);
   } catch (e) {
     errorBox.textContent = e.message;
     errorBox.hidden = false;
@@ -909,6 +929,7 @@ async function openCorrection(key) {
     editing = { key, version: (res.headers.get('ETag') || String(p.version)).replace(/"/g, '') };
     if (popup) popup.remove();
     openForm(json.geometry, { ...p, actor2: p.actor2 || '', feature: p.feature || '', grading: p.grading || '', evidence });
+    showFiles(key, json.evidence_files || []);
   } catch (e) {
     report(`Could not open ${key}`, e);
   }
@@ -950,6 +971,192 @@ async function submitRetire(ev) {
     $('retire-error').hidden = false;
     showMessage(`Could not retire the observation: ${e.message}`);
   }
+}
+
+// ------------------------------------------------------------------ analyst: evidence files
+
+/** The server's limit (MAX_EVIDENCE_BYTES in crates/frontline-store/src/evidence.rs), checked here
+ * too so that a file far too large is not sent only to be refused: the server may cut such an
+ * upload off before it can answer. Types are left to the server, which reads the magic bytes. */
+const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
+const INLINE_IMAGES = ['image/png', 'image/jpeg', 'image/webp'];
+let filesKey = null; // the observation whose files the panel shows
+const blobs = new Map(); // sha256 -> {url, type} (content-addressed: the bytes never change)
+
+function humanSize(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} kB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** A link to an evidence file. Reads may need the token, which a plain link cannot send, so a
+ * click on it fetches the file with the token (see openEvidence); without one the link works
+ * as it is. */
+function evidenceLink(a) {
+  return `<a href="/api/evidence/${esc(a.sha256)}" data-evidence="${esc(a.sha256)}" data-name="${esc(a.name)}" target="_blank" rel="noopener">${esc(a.name)}</a>`;
+}
+
+/** The file's bytes from GET /api/evidence/{sha256}, with the token: an object URL for them and
+ * the type the server found in them. */
+async function evidenceBlob(sha) {
+  if (blobs.has(sha)) return blobs.get(sha);
+  const headers = {};
+  if (token()) headers.Authorization = `Bearer ${token()}`;
+  const res = await fetch(`/api/evidence/${encodeURIComponent(sha)}`, { headers });
+  if (!res.ok) {
+    const text = await res.text();
+    let message = text.slice(0, 200);
+    try {
+      message = JSON.parse(text).error.message;
+    } catch {
+      // not JSON: keep the text
+    }
+    throw new ApiError(res.status, message);
+  }
+  const blob = await res.blob();
+  const found = { url: URL.createObjectURL(blob), type: blob.type };
+  blobs.set(sha, found);
+  return found;
+}
+
+/** Opens an evidence file fetched with the token: images in a new tab, PDF and TIFF (which the
+ * server sends as downloads) saved under their name. */
+async function openEvidence(a) {
+  const { url, type } = await evidenceBlob(a.dataset.evidence);
+  const link = document.createElement('a');
+  link.href = url;
+  if (INLINE_IMAGES.includes(type)) {
+    link.target = '_blank';
+    link.rel = 'noopener';
+  } else {
+    link.download = a.dataset.name || a.dataset.evidence;
+  }
+  link.click();
+}
+
+function fileItem(a) {
+  const li = document.createElement('li');
+  li.dataset.sha = a.sha256;
+  li.dataset.name = a.name;
+  li.innerHTML = `${evidenceLink(a)} <span class="meta">${esc(a.media_type)}, ${humanSize(a.size)}, added ${esc(String(a.added_at).slice(0, 10))} by ${esc(a.added_by)}</span>`;
+  if (INLINE_IMAGES.includes(a.media_type)) {
+    const img = document.createElement('img');
+    img.className = 'thumb';
+    img.alt = a.name;
+    li.prepend(img);
+    evidenceBlob(a.sha256)
+      .then(({ url }) => { img.src = url; })
+      .catch((e) => { img.replaceWith(document.createTextNode(`(${e.message}) `)); });
+  }
+  return li;
+}
+
+/** Shows the panel with a list of attached files already read. */
+function showFiles(key, files) {
+  if (filesKey !== key) $('files-progress').replaceChildren();
+  filesKey = key;
+  $('files-key').textContent = key;
+  $('files-error').hidden = true;
+  const list = $('files-list');
+  if (files.length) list.replaceChildren(...files.map(fileItem));
+  else {
+    const li = document.createElement('li');
+    li.className = 'note';
+    li.textContent = 'No files attached yet.';
+    list.replaceChildren(li);
+  }
+  list.dataset.count = String(files.length);
+  $('files').hidden = false;
+}
+
+/** The evidence panel for an observation: its files (GET …/evidence), then uploads `files`. */
+async function openFiles(key, files = []) {
+  let list = [];
+  try {
+    list = (await tracked(getJson(`/api/observations/${encodeURIComponent(key)}/evidence`))).evidence;
+  } catch (e) {
+    showFiles(key, []);
+    $('files-error').textContent = `Could not list the files: ${e.message}`;
+    $('files-error').hidden = false;
+    return;
+  }
+  showFiles(key, list);
+  if (files.length) await uploadFiles(key, files);
+}
+
+/** POST /api/observations/{key}/evidence?name=… with the file as the raw body. XMLHttpRequest
+ * because fetch cannot report upload progress. Resolves with the server's answer (the stored
+ * attachment), rejects with an ApiError saying in words why the server refused it. */
+function uploadEvidence(key, file, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/api/observations/${encodeURIComponent(key)}/evidence?${qs({ name: file.name })}`);
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    if (token()) xhr.setRequestHeader('Authorization', `Bearer ${token()}`);
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
+    xhr.onload = () => {
+      let json = null;
+      try {
+        json = JSON.parse(xhr.responseText);
+      } catch {
+        json = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(json);
+      else reject(new ApiError(xhr.status, json?.error?.message || xhr.responseText.slice(0, 200)));
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'the server cannot be reached, or it cut the upload off'));
+    xhr.send(file);
+  });
+}
+
+/** Uploads files one after the other, each with a line saying how far it got or why it failed. */
+async function uploadFiles(key, files) {
+  const progress = $('files-progress');
+  const rows = files.map((file) => {
+    const li = document.createElement('li');
+    li.dataset.name = file.name;
+    li.dataset.state = 'waiting';
+    li.textContent = `${file.name}: waiting`;
+    progress.append(li);
+    return li;
+  });
+  let failed = 0;
+  for (const [i, file] of files.entries()) {
+    const li = rows[i];
+    const fail = (text) => {
+      failed += 1;
+      li.dataset.state = 'failed';
+      li.className = 'form-error';
+      li.textContent = `${file.name}: ${text}`;
+    };
+    if (file.size > MAX_EVIDENCE_BYTES) {
+      fail(`not sent: it is ${humanSize(file.size)} and the server takes at most ${humanSize(MAX_EVIDENCE_BYTES)}`);
+      continue;
+    }
+    li.dataset.state = 'uploading';
+    const bar = document.createElement('progress');
+    bar.max = 1;
+    bar.value = 0;
+    const label = document.createElement('span');
+    label.textContent = `${file.name}: uploading `;
+    li.replaceChildren(label, bar);
+    try {
+      const res = await tracked(uploadEvidence(key, file, (f) => { bar.value = f; }));
+      const a = res.attachment;
+      li.dataset.state = 'done';
+      li.textContent = `${file.name}: attached (${a.media_type}, ${humanSize(a.size)})`;
+      logEdit(`Attached ${file.name} to ${key}`, key, 'attach');
+    } catch (e) {
+      fail(e.message);
+    }
+  }
+  if (filesKey === key) {
+    const list = await tracked(getJson(`/api/observations/${encodeURIComponent(key)}/evidence`)).catch(() => null);
+    if (list && filesKey === key) showFiles(key, list.evidence);
+  }
+  if (failed) showMessage(`${failed} of ${files.length} file(s) could not be attached to ${key}; the evidence panel says why.`);
+  else showMessage(`Attached ${files.length} file(s) to ${key}.`, 'info');
 }
 
 // ------------------------------------------------------------------ login
@@ -1111,6 +1318,20 @@ function wirePanel() {
   fillSelect(f.elements.grading, grades);
   f.addEventListener('submit', submitForm);
   $('obs-cancel').addEventListener('click', closeForm);
+  $('files-input').addEventListener('change', () => {
+    const input = $('files-input');
+    const files = [...input.files];
+    input.value = '';
+    if (filesKey && files.length) uploadFiles(filesKey, files).catch((e) => report('Evidence files', e));
+  });
+  $('files-close').addEventListener('click', () => { $('files').hidden = true; filesKey = null; });
+  // Evidence links anywhere (panel or popup): fetched with the token when there is one.
+  document.addEventListener('click', (e) => {
+    const a = e.target.closest?.('a[data-evidence]');
+    if (!a || !token()) return;
+    e.preventDefault();
+    openEvidence(a).catch((err) => report(`Could not open ${a.dataset.name}`, err));
+  });
   $('retire-form').addEventListener('submit', submitRetire);
   $('retire-cancel').addEventListener('click', () => { $('retire-form').hidden = true; retiring = null; });
   $('add-point').addEventListener('click', () => setDrawing(drawing === 'point' ? null : 'point'));

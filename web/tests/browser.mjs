@@ -5,13 +5,17 @@
 //
 // It logs in, waits for the control layer to be drawn, moves the slider with the keyboard and
 // checks that the legend's km² change, clicks Raqqa and checks the popup names the holder the API
-// gives and lists the observations behind it, adds an observation by clicking the map and sees
-// the map and the legend change, retires it, checks that an API refusal is shown in words, opens
-// compare mode and the events layer, reopens the shared URL in a phone-sized window, and saves
+// gives and lists the observations behind it and that the popup is on top of the city names
+// (elementFromPoint over its box), adds an observation by clicking the map with a PNG attached
+// through the form's file input and sees the file listed and fetchable and the map and the legend
+// change, retires it, checks that API refusals (a future date, a text file as evidence) are shown
+// in words, opens compare mode (with a compare-map popup across the swipe handle) and the events
+// layer, reopens the shared URL in a phone-sized window, and saves
 // screenshots. It fails on any console error, uncaught exception or request that leaves the
 // server. Run by crates/frontline/tests/web_browser.rs (`cargo test --workspace`).
 
 import { chromium } from 'playwright-core';
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -96,6 +100,45 @@ async function pixel(page, lon, lat) {
   }, [lon, lat]);
 }
 
+/** What is on top inside the open popup's box: asks elementFromPoint at points on a 10 px grid
+ * (city names made hit-testable for the question, as they are pointer-events: none), and lists
+ * the city names lying under the box. Every point should hit the popup. */
+async function popupCover(page) {
+  return page.evaluate(() => {
+    const pop = document.querySelector('.maplibregl-popup');
+    const r = pop.querySelector('.maplibregl-popup-content').getBoundingClientRect();
+    const under = [...document.querySelectorAll('.city')].filter((c) => {
+      if (c.hidden || c.closest('.map').hidden) return false;
+      const b = c.getBoundingClientRect();
+      return b.right > r.left && b.left < r.right && b.bottom > r.top && b.top < r.bottom;
+    }).map((c) => c.textContent);
+    const style = document.createElement('style');
+    style.textContent = '.city { pointer-events: auto !important; }';
+    document.head.append(style);
+    const bad = [];
+    let total = 0;
+    for (let x = r.left + 2; x < Math.min(r.right, innerWidth) - 2; x += 10) {
+      for (let y = r.top + 2; y < Math.min(r.bottom, innerHeight) - 2; y += 10) {
+        total += 1;
+        const e = document.elementFromPoint(x, y);
+        if (!pop.contains(e)) bad.push(`(${Math.round(x)}, ${Math.round(y)}): ${e ? `${e.tagName.toLowerCase()}.${e.className}` : 'nothing'} ${e?.textContent.slice(0, 20) || ''}`);
+      }
+    }
+    style.remove();
+    return { under, bad, total, map: pop.closest('.map').id, left: r.left, right: r.right };
+  });
+}
+
+/** A 1 × 1 PNG, the smallest image evidence. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+const PNG_SHA = createHash('sha256').update(PNG).digest('hex');
+
+/** Drops one expected failed-request console error (the browser logs each refused fetch). */
+function expectConsoleError(status) {
+  const i = problems.findIndex((x) => x.includes(`${status}`));
+  if (i >= 0) problems.splice(i, 1);
+}
+
 async function apiJson(path) {
   const res = await fetch(new URL(path, base), { headers: { Authorization: `Bearer ${token}` } });
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
@@ -167,6 +210,9 @@ try {
   check(/Source: /.test(popupText) && /(grading [A-F][1-6]|ungraded)/.test(popupText) && /Evidence:/.test(popupText), 'each observation shows its source, grading and evidence');
   await page.waitForFunction(() => !document.querySelector('.maplibregl-popup .since span')?.textContent.includes('finding'));
   check(/Since: (about|at least) \d{4}-\d{2}-\d{2}/.test(await page.textContent('.maplibregl-popup .since')), `the popup says since when: ${(await page.textContent('.maplibregl-popup .since')).trim()}`);
+  const cover = await popupCover(page);
+  check(cover.under.length > 0, `city names lie under the popup: ${cover.under.join(', ')}`);
+  check(cover.bad.length === 0, `the popup is on top at all ${cover.total} points of its box${cover.bad.length ? `; not at ${cover.bad.length}: ${cover.bad.slice(0, 5).join('; ')}` : ''}`);
   await page.screenshot({ path: join(artefacts, 'popup.png') });
   await page.keyboard.press('Escape');
   await page.evaluate(() => document.querySelector('.maplibregl-popup-close-button')?.click());
@@ -194,14 +240,43 @@ try {
   const refusal = await page.textContent('#obs-error');
   check(refusal.includes('(422)') && refusal.includes('future'), `an API refusal is shown in words: "${refusal}"`);
   // The browser logs every failed fetch as a console error; this one was expected.
-  const expected = problems.findIndex((x) => x.includes('422'));
-  if (expected >= 0) problems.splice(expected, 1);
+  expectConsoleError(422);
   await page.fill('#obs-form [name=observed]', date);
+  // A file chosen in the form goes up once the observation is saved (its key is known then).
+  await page.setInputFiles('#obs-form [name=files]', { name: 'chip.png', mimeType: 'image/png', buffer: PNG });
   await page.click('#obs-submit');
-  await page.waitForSelector('#edits li');
-  const edit = await page.textContent('#edits li');
+  await page.waitForSelector('#edits li[data-kind=observation]');
+  const edit = await page.textContent('#edits li[data-kind=observation]');
   check(edit.startsWith('Added api:'), `the new observation is listed: "${edit}"`);
-  const key = await page.getAttribute('#edits li', 'data-key');
+  const key = await page.getAttribute('#edits li[data-kind=observation]', 'data-key');
+
+  step = 'evidence';
+  await page.waitForSelector('#files:not([hidden]) #files-list li[data-sha]');
+  check((await page.textContent('#files-key')) === key, `the evidence panel opens for ${key}`);
+  check((await page.textContent('#files-progress li[data-name="chip.png"]')).includes(`attached (image/png, ${PNG.length} B)`), `the upload says it is done: "${await page.textContent('#files-progress li[data-name="chip.png"]')}"`);
+  check((await page.getAttribute('#files-list li[data-sha]', 'data-sha')) === PNG_SHA && (await page.getAttribute('#files-list li[data-sha]', 'data-name')) === 'chip.png', `chip.png is listed under its SHA-256 ${PNG_SHA.slice(0, 12)}…`);
+  await page.waitForFunction(() => document.querySelector('#files-list li[data-sha] img.thumb')?.naturalWidth === 1);
+  check(true, 'its thumbnail, fetched with the token, shows the 1 × 1 image');
+  const listed = (await apiJson(`/api/observations/${encodeURIComponent(key)}/evidence`)).evidence;
+  check(listed.length === 1 && listed[0].name === 'chip.png' && listed[0].sha256 === PNG_SHA, 'the API lists the attached file');
+  const href = await page.getAttribute('#files-list li[data-sha] a', 'href');
+  const got = await page.evaluate(async (h) => {
+    const r = await fetch(h, { headers: { Authorization: `Bearer ${sessionStorage.getItem('frontline-token')}` } });
+    return { status: r.status, type: r.headers.get('content-type'), bytes: [...new Uint8Array(await r.arrayBuffer())] };
+  }, href);
+  check(got.status === 200 && got.type === 'image/png' && Buffer.from(got.bytes).equals(PNG), `the link ${href} gives back the same bytes as image/png`);
+  const [tab] = await Promise.all([page.context().waitForEvent('page'), page.click('#files-list li[data-sha] a')]);
+  await tab.waitForLoadState();
+  check(tab.url().startsWith('blob:'), `clicking the link opens the image fetched with the token (${tab.url().slice(0, 40)}…)`);
+  await tab.close();
+  // The server refuses what is not an image or a report, and says why.
+  await page.setInputFiles('#files-input', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image\n') });
+  await page.waitForSelector('#files-progress li[data-name="notes.txt"][data-state=failed]');
+  const unsupported = await page.textContent('#files-progress li[data-name="notes.txt"]');
+  check(unsupported.includes('(415)') && unsupported.includes('only PNG, JPEG, PDF, TIFF and WebP'), `a refused file is shown with the server's words: "${unsupported}"`);
+  expectConsoleError(415);
+  check((await page.$$('#files-list li[data-sha]')).length === 1, 'and is not listed');
+  step = 'add';
   check(await page.isHidden('#obs-form'), 'the form closes after saving');
   await page.waitForFunction(() => document.body.dataset.busy === 'false');
   const after = await legend(page);
@@ -212,6 +287,7 @@ try {
   const held = await page.textContent('.maplibregl-popup .explain h3');
   check(held.includes('Turkey'), `the map now says Turkey holds the new post: "${held.trim()}"`);
   check((await page.textContent(`.maplibregl-popup li[data-key="${key}"]`)).includes('browser test'), 'the popup lists the new observation with its source');
+  check(await page.isVisible(`.maplibregl-popup li[data-key="${key}"] a[data-evidence="${PNG_SHA}"]`), 'and its attached file, linked');
   await idle(page);
   await page.screenshot({ path: join(artefacts, 'added.png') });
 
@@ -310,7 +386,22 @@ try {
   await page.selectOption('#mode', 'swipe');
   await page.waitForSelector('#swipe:not([hidden])');
   await idle(page);
+  // A popup of the compare map straddling the swipe handle: nothing of the main map (its city
+  // names) may show through where the compare map is cut off.
+  const box = await page.evaluate(() => {
+    const r = document.querySelector('#map2').getBoundingClientRect();
+    return { x: r.left, y: r.top, w: r.width, h: r.height, pct: Number(document.querySelector('#swipe').value) };
+  });
+  const line = box.x + (box.w * box.pct) / 100;
+  await page.mouse.click(line - 60, box.y + box.h * 0.45);
+  await page.waitForSelector('.maplibregl-popup .explain h3');
+  await page.waitForTimeout(300);
+  const swiped = await popupCover(page);
+  check(swiped.map === 'map2' && swiped.left < line && swiped.right > line, `the compare map's popup spans the swipe line (${Math.round(swiped.left)}–${Math.round(swiped.right)} px across ${Math.round(line)} px)`);
+  check(swiped.under.length > 0, `city names lie under it: ${swiped.under.join(', ')}`);
+  check(swiped.bad.length === 0, `it is on top at all ${swiped.total} points of its box${swiped.bad.length ? `; not at ${swiped.bad.length}: ${swiped.bad.slice(0, 5).join('; ')}` : ''}`);
   await page.screenshot({ path: join(artefacts, 'swipe.png') });
+  await page.evaluate(() => document.querySelector('.maplibregl-popup-close-button')?.click());
   await page.uncheck('#compare');
 
   step = 'events';
