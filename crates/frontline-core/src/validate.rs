@@ -264,6 +264,8 @@ pub enum ValidateError {
     Share(f64),
     #[error("cross-validation needs at least 2 folds, not {0}")]
     Folds(usize),
+    #[error("no dated point observations besides the snapshot to validate the past on")]
+    NoHistory,
 }
 
 /// Hold out `share` of the snapshot's town places (seeded), estimate them from all the other
@@ -308,6 +310,93 @@ pub fn cross_validate(
         all.extend(run_fold(obs, params, snapshot, &places, &test));
     }
     Ok(all.report(snapshot, towns.len()))
+}
+
+/// Validation of past dates: the places with dated observations besides the snapshot (the
+/// control changes and the previous holders they name) are dealt into `folds`; each fold's
+/// places lose **all** their observations, snapshot included, and every dated observation of
+/// theirs is estimated on its own nominal date from the rest. This measures the maps of the
+/// past (the 1 February 2016 map rests on exactly this) where the snapshot validation measures
+/// the snapshot's date. The baseline is the present projected back: the k-nearest vote of the
+/// remaining snapshot marks, as if nothing had changed.
+pub fn validate_history(
+    obs: &[Observation],
+    params: &Params,
+    folds: usize,
+    seed: u64,
+) -> Result<Report, ValidateError> {
+    if folds < 2 {
+        return Err(ValidateError::Folds(folds));
+    }
+    let (snapshot, _) = snapshot_towns(obs).ok_or(ValidateError::NoSnapshot)?;
+    let place_of = places_of(obs, params);
+    // The dated point observations that say who holds a place (not who fights for it).
+    let dated: Vec<usize> = obs
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| {
+            o.observed != snapshot
+                && matches!(o.footprint, Footprint::Point(_))
+                && matches!(o.status, ControlStatus::Held | ControlStatus::Shared)
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if dated.is_empty() {
+        return Err(ValidateError::NoHistory);
+    }
+    let mut places: Vec<u32> = dated.iter().map(|&i| place_of[i]).collect();
+    places.sort_unstable();
+    places.dedup();
+    let order = shuffled(&(0..places.len()).collect::<Vec<_>>(), seed);
+    let mut all = Fold::default();
+    for f in 0..folds {
+        let held: std::collections::HashSet<u32> = order
+            .iter()
+            .skip(f)
+            .step_by(folds)
+            .map(|&k| places[k])
+            .collect();
+        let train: Vec<Observation> = obs
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !held.contains(&place_of[*i]))
+            .map(|(_, o)| o.clone())
+            .collect();
+        let test: Vec<usize> = dated
+            .iter()
+            .copied()
+            .filter(|&i| held.contains(&place_of[i]))
+            .collect();
+        let base_train: Vec<(LatLon, ActorId)> = train
+            .iter()
+            .filter(|o| o.observed == snapshot && matches!(o.footprint, Footprint::Point(_)))
+            .map(|o| (o.footprint.anchor(), o.actor.clone()))
+            .collect();
+        let prep = Prepared::new(&train, params);
+        // One day's estimate serves every test observation of that date.
+        let mut by_date: BTreeMap<NaiveDate, Vec<usize>> = BTreeMap::new();
+        for &i in &test {
+            by_date
+                .entry(obs[i].observed.mid_day())
+                .or_default()
+                .push(i);
+        }
+        for (date, ids) in by_date {
+            let day = prep.on(date);
+            let truths: Vec<Truth> = ids.iter().map(|&i| Truth::of(&obs[i])).collect();
+            let queries: Vec<LatLon> = truths.iter().map(|t| t.location).collect();
+            all.extend(Fold {
+                date: None,
+                labels: ids.iter().map(|&i| obs[i].label.clone()).collect(),
+                predicted: queries.iter().map(|&q| day.at(q).actor).collect(),
+                baseline: (1..=9)
+                    .map(|k| knn_vote(&base_train, &queries, k))
+                    .collect(),
+                truths,
+            });
+        }
+    }
+    Ok(all.report(snapshot, dated.len()))
 }
 
 /// The place (timeline) each observation belongs to.

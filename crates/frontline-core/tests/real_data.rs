@@ -270,3 +270,32 @@ fn daily_polygons_give_an_area_series_matching_their_own_areas() {
         row.gained_km2, row.lost_km2
     );
 }
+
+/// The past is validated on the dated changes: every dated observation is estimated once, on
+/// its own date, with its place's observations all held out. Those places are front-line
+/// places on the day their holder changed, the hardest points of a past map; the estimator
+/// must still beat the snapshot projected back (docs/estimation.md §6: 55.5 % against 51.2 %).
+#[test]
+fn history_validation_beats_the_snapshot_projected_back() {
+    let mut obs = support::snapshot();
+    obs.extend(support::changes());
+    let r = frontline_core::validate::validate_history(&obs, &Params::default(), 10, 1).unwrap();
+    let (snapshot, _) = frontline_core::validate::snapshot_towns(&obs).unwrap();
+    let dated = obs
+        .iter()
+        .filter(|o| {
+            o.observed != snapshot
+                && matches!(o.footprint, Footprint::Point(_))
+                && matches!(o.status, ControlStatus::Held | ControlStatus::Shared)
+        })
+        .count();
+    assert_eq!(r.estimator.total, dated);
+    let best = r.best_k().unwrap().1.overall();
+    let est = r.estimator.overall();
+    println!(
+        "history: estimator {:.1} %, snapshot projected back {:.1} %",
+        100.0 * est,
+        100.0 * best
+    );
+    assert!(est > best, "estimator {est} vs projected snapshot {best}");
+}

@@ -8,11 +8,12 @@
 //!
 //! Arguments: the database, the number of folds, then `name=value` overrides of
 //! `frontline_core::estimate::Params` (several values separated by `,` are swept one by one).
-//! `SEED=N` deals the folds differently; `SNAPSHOT_ONLY=1` leaves the dated changes out.
+//! `SEED=N` deals the folds differently; `SNAPSHOT_ONLY=1` leaves the dated changes out;
+//! `HISTORY=1` runs `validate --history` (past dates) instead of the snapshot's validation.
 
 use anyhow::{bail, Context};
 use frontline_core::estimate::Params;
-use frontline_core::validate::cross_validate;
+use frontline_core::validate::{cross_validate, validate_history};
 use frontline_store::Store;
 
 fn set(p: &mut Params, name: &str, v: f64) -> anyhow::Result<()> {
@@ -43,6 +44,8 @@ fn main() -> anyhow::Result<()> {
         bail!("usage: validate_sweep DB FOLDS [name=v1,v2,...]...");
     };
     let folds: usize = folds.parse().context("folds")?;
+    // HISTORY=1: validate the past (`frontline validate --history`) instead of the snapshot.
+    let history = std::env::var("HISTORY").is_ok_and(|v| v == "1");
     // SEED=N deals the folds differently (default 1).
     let seed: u64 = std::env::var("SEED")
         .map_or(Ok(1), |s| s.parse())
@@ -83,7 +86,11 @@ fn main() -> anyhow::Result<()> {
         for (name, v) in &run {
             set(&mut p, name, *v)?;
         }
-        let r = cross_validate(&obs, &p, folds, seed)?;
+        let r = if history {
+            validate_history(&obs, &p, folds, seed)?
+        } else {
+            cross_validate(&obs, &p, folds, seed)?
+        };
         let unassessed = r
             .estimator
             .matrix

@@ -705,6 +705,11 @@ pub struct ValidateArgs {
     /// so that every place is estimated once (per-actor figures on all of an actor's places).
     #[arg(long, value_name = "N")]
     pub folds: Option<usize>,
+    /// Validate the past instead: every dated observation besides the snapshot (control
+    /// changes, previous holders) estimated on its own date with its whole place held out, in
+    /// folds (10 unless --folds says otherwise), beside the snapshot projected back.
+    #[arg(long, conflicts_with = "holdout")]
+    pub history: bool,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     #[arg(long, value_name = "T", value_parser = parse_known_on)]
@@ -719,9 +724,14 @@ pub fn run_validate(db: &Path, args: ValidateArgs) -> anyhow::Result<()> {
     let store = open(db)?;
     let obs = observations(&store, args.known_on)?;
     let params = Params::default();
-    let r = match args.folds {
-        Some(n) => frontline_core::validate::cross_validate(&obs, &params, n, args.seed)?,
-        None => frontline_core::validate::validate(&obs, &params, args.holdout, args.seed)?,
+    let r = match (args.history, args.folds) {
+        (true, n) => {
+            frontline_core::validate::validate_history(&obs, &params, n.unwrap_or(10), args.seed)?
+        }
+        (false, Some(n)) => frontline_core::validate::cross_validate(&obs, &params, n, args.seed)?,
+        (false, None) => {
+            frontline_core::validate::validate(&obs, &params, args.holdout, args.seed)?
+        }
     };
     if let Some(path) = &args.misses {
         let mut w =
@@ -745,6 +755,17 @@ pub fn run_validate(db: &Path, args: ValidateArgs) -> anyhow::Result<()> {
     }
     let mut out = std::io::stdout().lock();
     match args.folds {
+        _ if args.history => writeln!(
+            out,
+            "Estimated {} dated observations besides the snapshot dated {} (control changes and \
+             the holders before them), each on its own date, in {} folds of their places (seed \
+             {}): a fold's places lose all their observations, snapshot included. The baseline \
+             is the snapshot projected back (the k-nearest vote of its remaining marks).",
+            r.held_out,
+            r.snapshot,
+            args.folds.unwrap_or(10),
+            args.seed
+        )?,
         Some(n) => writeln!(
             out,
             "Cross-validated {} town places of the snapshot dated {} in {n} folds (seed {}): each \
