@@ -599,6 +599,7 @@ function describeEvidence(list) {
     if (e.kind === 'report') return `report: “${esc(e.text)}”`;
     if (e.kind === 'satellite_scene') return `satellite scene ${esc(e.scene_id)} (${esc(e.acquired)})`;
     if (e.kind === 'file') return `file ${evidenceLink(e)}`;
+    if (e.kind === 'events') return `inferred from ${esc(e.dataset)} ${esc((e.ids || []).join(', '))}: ${esc(e.summary)}`;
     return esc(JSON.stringify(e));
   }).join('; ');
 }

@@ -31,7 +31,10 @@ impl SplitMix {
 pub fn snapshot_towns(obs: &[Observation]) -> Option<(ObservedDate, Vec<usize>)> {
     let mut counts: BTreeMap<(NaiveDate, u8), (ObservedDate, usize)> = BTreeMap::new();
     for o in obs {
-        if o.feature == FeatureType::Town && matches!(o.footprint, Footprint::Point(_)) {
+        if o.feature == FeatureType::Town
+            && matches!(o.footprint, Footprint::Point(_))
+            && !o.is_inferred()
+        {
             let k = (o.observed.first_day(), o.observed.precision() as u8);
             counts.entry(k).or_insert((o.observed, 0)).1 += 1;
         }
@@ -46,6 +49,7 @@ pub fn snapshot_towns(obs: &[Observation]) -> Option<(ObservedDate, Vec<usize>)>
             o.feature == FeatureType::Town
                 && o.observed == date
                 && matches!(o.footprint, Footprint::Point(_))
+                && !o.is_inferred()
         })
         .map(|(i, _)| i)
         .collect();
@@ -330,12 +334,14 @@ pub fn validate_history(
     }
     let (snapshot, _) = snapshot_towns(obs).ok_or(ValidateError::NoSnapshot)?;
     let place_of = places_of(obs, params);
-    // The dated point observations that say who holds a place (not who fights for it).
+    // The dated point observations that say who holds a place (not who fights for it), as
+    // seen or reported: an inference from events is evidence, not a truth to score against.
     let dated: Vec<usize> = obs
         .iter()
         .enumerate()
         .filter(|(_, o)| {
             o.observed != snapshot
+                && !o.is_inferred()
                 && matches!(o.footprint, Footprint::Point(_))
                 && matches!(o.status, ControlStatus::Held | ControlStatus::Shared)
         })

@@ -303,3 +303,67 @@ fn every_bundled_file_imports_with_counts_that_match_the_files() {
         )
     );
 }
+
+/// `--presence islamic-state`: every counted strike also becomes a low-graded observation
+/// inferred from it, pointing at its event; duplicates of another compilation add none;
+/// re-importing changes nothing; an unknown actor is refused before anything is written.
+#[test]
+fn strikes_imported_with_presence_become_inferred_observations_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("strikes.db");
+    let guardian = data("events/coalition_airstrikes_guardian_2014_2016.csv");
+    ok(&db, &["import", "actors", p(&data("actors.csv"))]);
+    let refused = fails(
+        &db,
+        &[
+            "import",
+            "airstrikes",
+            p(&guardian),
+            "--presence",
+            "daesh-typo",
+        ],
+    );
+    assert!(refused.contains("--presence \"daesh-typo\""), "{refused}");
+    assert_eq!(counts(&db).events, 0);
+
+    let args = [
+        "import",
+        "airstrikes",
+        p(&guardian),
+        "--presence",
+        "islamic-state",
+    ];
+    let first = ok(&db, &args);
+    let store = Store::open(&db).unwrap();
+    let events = store
+        .events(&EventFilter {
+            dataset: Some("airstrikes-guardian".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let obs: Vec<_> = store
+        .observations(None)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.observation)
+        .collect();
+    // One per counted (non-duplicate) strike row.
+    assert_eq!(obs.len(), events.len(), "{first}");
+    let ids: std::collections::HashSet<&str> = events.iter().map(|e| e.key.id.as_str()).collect();
+    for o in &obs {
+        assert!(o.is_inferred());
+        assert_eq!(o.actor.as_str(), "islamic-state");
+        assert_eq!(o.grading.unwrap().to_string(), "D4");
+        let Some(frontline_core::Evidence::Events {
+            dataset, ids: from, ..
+        }) = o.evidence.first()
+        else {
+            panic!("no event evidence on {}", o.key);
+        };
+        assert_eq!(dataset, "airstrikes-guardian");
+        assert!(from.iter().all(|id| ids.contains(id.as_str())));
+    }
+    drop(store);
+    let again = ok(&db, &args);
+    assert!(again.contains(" 0 inserted"), "{again}");
+}

@@ -40,6 +40,9 @@ pub struct Params {
     pub max_forward_days: i64,
     /// Beyond this many days before it, an observation says nothing.
     pub max_backward_days: i64,
+    /// An observation inferred from events (`Evidence::Events`: air strikes implying Islamic
+    /// State forces) says nothing beyond this many days either way.
+    pub inferred_max_days: i64,
     /// Places whose state is weaker than this on the date are ignored.
     pub min_confidence: f64,
     /// Point observations this close (km) are the same place.
@@ -71,6 +74,7 @@ impl Default for Params {
             backward_half_life_days: 180.0,
             max_forward_days: 3 * 365,
             max_backward_days: 2 * 365,
+            inferred_max_days: 180,
             min_confidence: 0.02,
             group_radius_km: 0.3,
             group_name_radius_km: 3.0,

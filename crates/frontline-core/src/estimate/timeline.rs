@@ -196,12 +196,24 @@ impl Timeline {
         } else {
             None
         };
+        // A claim inferred from events (forces seen there that day) speaks for a season at most:
+        // presence is not holding, and a strike of 2015 says nothing of 2017.
+        let horizon = |c: &Claim, max: i64| {
+            if c.observations
+                .iter()
+                .all(|&i| obs[i as usize].is_inferred())
+            {
+                max.min(p.inferred_max_days)
+            } else {
+                max
+            }
+        };
         let fwd = |c: &Claim| {
             c.weight
                 * decay(
                     (date - c.date).num_days(),
                     p.forward_half_life_days,
-                    p.max_forward_days,
+                    horizon(c, p.max_forward_days),
                 )
         };
         let back = |c: &Claim| {
@@ -209,7 +221,7 @@ impl Timeline {
                 * decay(
                     (c.date - date).num_days(),
                     p.backward_half_life_days,
-                    p.max_backward_days,
+                    horizon(c, p.max_backward_days),
                 )
         };
         // A change after the date says nothing about the date itself; it only ends the earlier

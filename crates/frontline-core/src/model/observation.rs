@@ -148,6 +148,14 @@ pub enum Evidence {
         media_type: String,
         name: String,
     },
+    /// Inferred from events rather than seen: the event rows (by dataset and id) whose
+    /// occurrence implies the claim, e.g. coalition strikes on a place implying Islamic State
+    /// forces there that day. Such observations are indirect: validation does not score them.
+    Events {
+        dataset: String,
+        ids: Vec<String>,
+        summary: String,
+    },
 }
 
 /// The stable identity of an observation across its versions: an edit keeps the key and adds a
@@ -218,6 +226,13 @@ impl Observation {
 
     /// Check the cross-field rules that single fields cannot: `shared`/`contested` name a
     /// second actor different from the first; an `area` feature has a polygon footprint.
+    /// Whether the claim is inferred from events ([`Evidence::Events`]) rather than observed.
+    pub fn is_inferred(&self) -> bool {
+        self.evidence
+            .iter()
+            .any(|e| matches!(e, Evidence::Events { .. }))
+    }
+
     pub fn validate(&self) -> Result<(), ModelError> {
         if matches!(
             self.status,

@@ -548,6 +548,17 @@ pub fn run_explain(db: &Path, args: ExplainArgs) -> anyhow::Result<()> {
                     .map(|u| format!(" <{u}>"))
                     .unwrap_or_default()
             )?;
+            for e in &o.evidence {
+                if let frontline_core::Evidence::Events {
+                    dataset,
+                    ids,
+                    summary,
+                } = e
+                {
+                    let ids = ids.join(", ");
+                    writeln!(out, "      inferred from {dataset} {ids}: {summary}")?;
+                }
+            }
         }
         Ok(())
     };

@@ -5,7 +5,7 @@ use anyhow::{bail, Context};
 use chrono::NaiveDate;
 use frontline_core::control_map::ControlMap;
 use frontline_core::estimate::{Params, Prepared};
-use frontline_core::{ActorId, AoiKind};
+use frontline_core::{ActorId, AoiKind, Credibility, Grading, Reliability};
 use frontline_store::Store;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -96,6 +96,15 @@ const STEPS: &[Step] = &[
     ),
 ];
 
+/// The grading of the Islamic State presence the demo infers from air strikes: "not usually
+/// reliable, doubtful" (weight 0.30 against an ungraded report's 0.56), so the dated changes and
+/// the snapshot outweigh it wherever they speak. Measured by `validate --history`
+/// (docs/estimation.md §6).
+const PRESENCE_GRADING: Grading = Grading {
+    reliability: Reliability::D,
+    credibility: Credibility::DoubtfullyTrue,
+};
+
 pub fn run(db: &Path, args: DemoArgs) -> anyhow::Result<()> {
     let data = data_dir(args.data.as_deref())?;
     std::fs::create_dir_all(&args.out)
@@ -118,6 +127,10 @@ pub fn run(db: &Path, args: DemoArgs) -> anyhow::Result<()> {
             rejects: RejectMode::WriteTo(args.out.join(format!("rejects-{stem}"))),
             unresolved: Some(args.out.join(format!("unresolved-{stem}"))),
             area_kind: s.area_kind,
+            // Coalition strikes imply Islamic State forces at the place that day: indirect,
+            // low-graded evidence for the 2014–2016 maps (docs/estimation.md §2).
+            presence: (s.kind == ImportKind::Airstrikes)
+                .then(|| ("islamic-state".to_owned(), PRESENCE_GRADING)),
             ..ImportOptions::default()
         };
         let summary = import_path(&mut store, s.kind, &path, &opts)

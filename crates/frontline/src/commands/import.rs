@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use frontline_core::AoiKind;
+use frontline_core::{AoiKind, Grading};
 use frontline_store::Store;
 use std::path::{Path, PathBuf};
 
@@ -41,6 +41,19 @@ pub struct ImportArgs {
     /// boundaries: the property holding the code [default: iso_a3, ISO_A3 or shapeISO].
     #[arg(long)]
     pub code_field: Option<String>,
+    /// airstrikes: also record every strike as indirect evidence that this actor's forces were
+    /// at the place that day (the coalition's releases report strikes on Islamic State), as an
+    /// observation inferred from the event (docs/estimation.md §2).
+    #[arg(long, value_name = "ACTOR")]
+    pub presence: Option<String>,
+    /// airstrikes: the grading of those inferred observations.
+    #[arg(
+        long,
+        value_name = "GRADING",
+        default_value = "D4",
+        requires = "presence"
+    )]
+    pub presence_grading: Grading,
     /// Treat this day as today for the future-date check [default: today].
     #[arg(long, hide = true)]
     pub today: Option<NaiveDate>,
@@ -58,6 +71,7 @@ pub fn run(db: &Path, args: ImportArgs) -> anyhow::Result<()> {
         area_kind: args.area_kind,
         name_field: args.name_field,
         code_field: args.code_field,
+        presence: args.presence.map(|a| (a, args.presence_grading)),
         ..ImportOptions::default()
     };
     if let Some(today) = args.today {

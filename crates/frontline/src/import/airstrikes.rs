@@ -18,10 +18,18 @@
 //!
 //! Rows without coordinates are located by name like the control changes; names that stay
 //! unresolved are listed, not imported.
+//!
+//! # Presence
+//! With `--presence ACTOR` each counted row also becomes a control observation inferred from
+//! it ([`Evidence::Events`]): the releases report strikes on Islamic State, so its forces were
+//! at the place that day. It is graded low (D4 unless `--presence-grading` says otherwise), so
+//! that what is seen or reported outweighs it, and validation never scores it.
 
 use frontline_core::names::{normalize, skeleton};
 use frontline_core::{
-    Event, EventKey, EventParty, EventType, LatLon, LocationPrecision, ObservedDate, Source,
+    ActorId, ControlStatus, Event, EventKey, EventParty, EventType, Evidence, FeatureType,
+    Footprint, Grading, LatLon, LocationPrecision, Observation, ObservationKey, ObservedDate,
+    Source,
 };
 use frontline_store::{EventFilter, ImportBatch, NewEvent, Store};
 use std::collections::{HashMap, HashSet};
@@ -80,6 +88,41 @@ impl Canonical {
     }
 }
 
+/// A strike as indirect evidence: the releases report strikes on `actor` (Islamic State), so
+/// its forces were at the place that day. Grading is the importer's choice (D4 by default: not
+/// usually reliable, doubtful), so that anything seen or reported outweighs it; the evidence
+/// names the event, which `explain` shows.
+fn presence_observation(e: &Event, actor: &ActorId, grading: Grading) -> Observation {
+    let place = e
+        .place
+        .clone()
+        .unwrap_or_else(|| format!("{:.4},{:.4}", e.location.lat(), e.location.lon()));
+    Observation {
+        key: ObservationKey::hashed("presence", &[&e.key.dataset, &e.key.id, actor.as_str()]),
+        label: Some(place.clone()),
+        footprint: Footprint::Point(e.location),
+        feature: FeatureType::Town,
+        actor: actor.clone(),
+        actor2: None,
+        status: ControlStatus::Held,
+        observed: e.date,
+        source: e.source.clone(),
+        evidence: vec![Evidence::Events {
+            dataset: e.key.dataset.clone(),
+            ids: vec![e.key.id.clone()],
+            summary: format!(
+                "{} coalition strike(s) reported near {place} on {}: {actor}'s forces were there",
+                e.count,
+                e.date.first_day()
+            ),
+        }],
+        grading: Some(grading),
+        analyst: None,
+        note: Some("inferred from air strikes (indirect evidence)".into()),
+        recorded_at: chrono::Utc::now(),
+    }
+}
+
 pub(crate) fn parse(
     ctx: &mut Ctx<'_>,
     text: &str,
@@ -98,6 +141,18 @@ pub(crate) fn parse(
         return Err(ctx.file_error(
             "unknown air-strike layout: expected date,place,lat,lon,country,strikes,source_file (Guardian) or date,location,lat,lon,strikes (Information)",
         ));
+    };
+    // --presence: the actor whose forces a strike implies at the place (checked before any row).
+    let presence = match &ctx.opts.presence {
+        Some((name, grading)) => {
+            let actor = actors.resolve(name).ok_or_else(|| {
+                ctx.file_error(format!(
+                    "--presence {name:?} is not an actor in the database: import data/actors.csv first"
+                ))
+            })?;
+            Some((actor, *grading))
+        }
+        None => None,
     };
     let coalition = actors.resolve("us-led-coalition").ok_or_else(|| {
         ctx.file_error(
@@ -281,6 +336,12 @@ pub(crate) fn parse(
         };
         if duplicate_of.is_some() {
             duplicates += 1;
+        }
+        // The other compilation's row already stands for a duplicate's strikes.
+        if let (Some((actor, grading)), None) = (&presence, &duplicate_of) {
+            batch
+                .observations
+                .push(presence_observation(&event, actor, *grading));
         }
         batch.events.push(NewEvent {
             event,

@@ -32,7 +32,7 @@ pub use input::Input;
 
 use anyhow::Context;
 use chrono::{NaiveDate, Utc};
-use frontline_core::{ActorId, AoiKind};
+use frontline_core::{ActorId, AoiKind, Grading};
 use frontline_store::{ImportBatch, ImportReport, Store};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::fmt;
@@ -113,6 +113,9 @@ pub struct ImportOptions {
     /// `boundaries`: property holding the name / code (auto-detected if absent).
     pub name_field: Option<String>,
     pub code_field: Option<String>,
+    /// `airstrikes`: also record each strike as indirect evidence that this actor's forces were
+    /// at the place that day (an observation inferred from the event), at this grading.
+    pub presence: Option<(String, Grading)>,
     /// Show a progress bar (only drawn on a terminal).
     pub progress: bool,
 }
@@ -129,6 +132,7 @@ impl Default for ImportOptions {
             area_kind: AoiKind::Custom,
             name_field: None,
             code_field: None,
+            presence: None,
             progress: true,
         }
     }
