@@ -301,15 +301,12 @@ pub fn cross_validate(
     folds: usize,
     seed: u64,
 ) -> Result<Report, ValidateError> {
-    if folds < 2 {
-        return Err(ValidateError::Folds(folds));
-    }
+    check_folds(folds)?;
     let (snapshot, towns) = snapshot_towns(obs).ok_or(ValidateError::NoSnapshot)?;
-    let order = shuffled(&towns, seed);
     let places = places_of(obs, params);
     let mut all = Fold::default();
-    for f in 0..folds {
-        let mut test: Vec<usize> = order.iter().skip(f).step_by(folds).copied().collect();
+    for fold in deal(towns.len(), folds, seed) {
+        let mut test: Vec<usize> = fold.into_iter().map(|k| towns[k]).collect();
         test.sort_unstable();
         all.extend(run_fold(obs, params, snapshot, &places, &test));
     }
@@ -329,9 +326,7 @@ pub fn validate_history(
     folds: usize,
     seed: u64,
 ) -> Result<Report, ValidateError> {
-    if folds < 2 {
-        return Err(ValidateError::Folds(folds));
-    }
+    check_folds(folds)?;
     let (snapshot, _) = snapshot_towns(obs).ok_or(ValidateError::NoSnapshot)?;
     let place_of = places_of(obs, params);
     // The dated point observations that say who holds a place (not who fights for it), as
@@ -353,15 +348,9 @@ pub fn validate_history(
     let mut places: Vec<u32> = dated.iter().map(|&i| place_of[i]).collect();
     places.sort_unstable();
     places.dedup();
-    let order = shuffled(&(0..places.len()).collect::<Vec<_>>(), seed);
     let mut all = Fold::default();
-    for f in 0..folds {
-        let held: std::collections::HashSet<u32> = order
-            .iter()
-            .skip(f)
-            .step_by(folds)
-            .map(|&k| places[k])
-            .collect();
+    for fold in deal(places.len(), folds, seed) {
+        let held: std::collections::HashSet<u32> = fold.into_iter().map(|k| places[k]).collect();
         let train: Vec<Observation> = obs
             .iter()
             .enumerate()
@@ -373,11 +362,7 @@ pub fn validate_history(
             .copied()
             .filter(|&i| held.contains(&place_of[i]))
             .collect();
-        let base_train: Vec<(LatLon, ActorId)> = train
-            .iter()
-            .filter(|o| o.observed == snapshot && matches!(o.footprint, Footprint::Point(_)))
-            .map(|o| (o.footprint.anchor(), o.actor.clone()))
-            .collect();
+        let base_train = baseline_marks(&train, snapshot);
         let prep = Prepared::new(&train, params);
         // One day's estimate serves every test observation of that date.
         let mut by_date: BTreeMap<NaiveDate, Vec<usize>> = BTreeMap::new();
@@ -395,14 +380,42 @@ pub fn validate_history(
                 date: None,
                 labels: ids.iter().map(|&i| obs[i].label.clone()).collect(),
                 predicted: queries.iter().map(|&q| day.at(q).actor).collect(),
-                baseline: (1..=9)
-                    .map(|k| knn_vote(&base_train, &queries, k))
-                    .collect(),
+                baseline: baselines(&base_train, &queries),
                 truths,
             });
         }
     }
     Ok(all.report(snapshot, dated.len()))
+}
+
+fn check_folds(folds: usize) -> Result<(), ValidateError> {
+    if folds < 2 {
+        return Err(ValidateError::Folds(folds));
+    }
+    Ok(())
+}
+
+/// Deal `n` items (by index) into `folds` seeded folds of near-equal size.
+fn deal(n: usize, folds: usize, seed: u64) -> Vec<Vec<usize>> {
+    let order = shuffled(&(0..n).collect::<Vec<_>>(), seed);
+    (0..folds)
+        .map(|f| order.iter().skip(f).step_by(folds).copied().collect())
+        .collect()
+}
+
+/// The baseline's training marks: the remaining snapshot places (every feature type), by
+/// their first actor.
+fn baseline_marks(train: &[Observation], snapshot: ObservedDate) -> Vec<(LatLon, ActorId)> {
+    train
+        .iter()
+        .filter(|o| o.observed == snapshot && matches!(o.footprint, Footprint::Point(_)))
+        .map(|o| (o.footprint.anchor(), o.actor.clone()))
+        .collect()
+}
+
+/// The baseline's predictions for k = 1..=9.
+fn baselines(marks: &[(LatLon, ActorId)], queries: &[LatLon]) -> Vec<Vec<Option<ActorId>>> {
+    (1..=9).map(|k| knn_vote(marks, queries, k)).collect()
 }
 
 /// The place (timeline) each observation belongs to.
@@ -502,16 +515,8 @@ fn run_fold(
     let prep = Prepared::new(&train, params);
     let day = prep.on(date);
     let predicted: Vec<Option<ActorId>> = truths.iter().map(|t| day.at(t.location).actor).collect();
-    // Baseline: the remaining snapshot places (every feature type), by their first actor.
-    let base_train: Vec<(LatLon, ActorId)> = train
-        .iter()
-        .filter(|o| o.observed == snapshot && matches!(o.footprint, Footprint::Point(_)))
-        .map(|o| (o.footprint.anchor(), o.actor.clone()))
-        .collect();
     let queries: Vec<LatLon> = truths.iter().map(|t| t.location).collect();
-    let baseline = (1..=9)
-        .map(|k| knn_vote(&base_train, &queries, k))
-        .collect();
+    let baseline = baselines(&baseline_marks(&train, snapshot), &queries);
     Fold {
         date: Some(date),
         labels: test.iter().map(|&i| obs[i].label.clone()).collect(),

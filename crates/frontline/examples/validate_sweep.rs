@@ -94,12 +94,7 @@ fn main() -> anyhow::Result<()> {
         } else {
             cross_validate(&obs, &p, folds, seed)?
         };
-        let unassessed = r
-            .estimator
-            .matrix
-            .iter()
-            .map(|row| row.last().copied().unwrap_or(0))
-            .sum::<usize>();
+        let unassessed = r.estimator.unassessed();
         let per: Vec<String> = r
             .estimator
             .per_actor
