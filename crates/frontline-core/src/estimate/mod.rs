@@ -97,6 +97,8 @@ pub struct Prepared<'a> {
     actors: Vec<ActorId>,
     /// Recorded changes of control: (where, nominal date, new holder).
     changes: Vec<(LatLon, NaiveDate, ActorId)>,
+    /// The vote divisor of each rank below `vote_k` (`spatial::rank_divisor`).
+    rank_divisors: Vec<f64>,
 }
 
 /// One contribution to a cell or point, for `explain`.
@@ -159,6 +161,9 @@ impl<'a> Prepared<'a> {
             timelines,
             actors: actors.into_iter().collect(),
             changes,
+            rank_divisors: (0..params.vote_k)
+                .map(|r| spatial::rank_divisor(r, params.rank_power))
+                .collect(),
         }
     }
 
@@ -366,7 +371,7 @@ impl Day<'_, '_> {
         for &(site, d) in near.iter() {
             let s = &self.index.sites[site as usize];
             let w = if rank < prm.vote_k {
-                spatial::vote_weight(s.confidence, d, s.reach_km, rank, prm.rank_power)
+                spatial::vote_weight(s.confidence, d, s.reach_km, self.prep.rank_divisors[rank])
             } else {
                 0.0
             };

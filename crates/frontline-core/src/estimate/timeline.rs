@@ -112,6 +112,8 @@ struct Claim {
     observations: Vec<u32>,
     /// A recorded change of control: it does not speak back in time.
     change: bool,
+    /// Every observation behind it is inferred from events (`Observation::is_inferred`).
+    inferred: bool,
 }
 
 impl Claim {
@@ -137,6 +139,7 @@ fn combine(obs: &[Observation], idx: &[u32]) -> Claim {
             date: nominal_date(o),
             observations: vec![i],
             change: is_change(o),
+            inferred: o.is_inferred(),
         };
         match &mut best {
             None => best = Some(c),
@@ -145,6 +148,7 @@ fn combine(obs: &[Observation], idx: &[u32]) -> Claim {
                 // often copy one another. Keep the strongest weight.
                 b.weight = b.weight.max(w);
                 b.observations.push(i);
+                b.inferred &= c.inferred;
             }
             Some(b) => {
                 if w > b.weight + 1e-12 {
@@ -153,6 +157,7 @@ fn combine(obs: &[Observation], idx: &[u32]) -> Claim {
                 } else if (w - b.weight).abs() <= 1e-12 && c.actor != b.actor {
                     tie = Some(c.actor.clone());
                     b.observations.push(i);
+                    b.inferred &= c.inferred;
                 }
             }
         }
@@ -199,10 +204,7 @@ impl Timeline {
         // A claim inferred from events (forces seen there that day) speaks for a season at most:
         // presence is not holding, and a strike of 2015 says nothing of 2017.
         let horizon = |c: &Claim, max: i64| {
-            if c.observations
-                .iter()
-                .all(|&i| obs[i as usize].is_inferred())
-            {
+            if c.inferred {
                 max.min(p.inferred_max_days)
             } else {
                 max
