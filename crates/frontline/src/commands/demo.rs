@@ -311,7 +311,8 @@ fn control_section(store: &Store, out: &Path) -> anyhow::Result<()> {
         100.0 * (to.1 - from.1) / from.1.max(1.0)
     );
     println!(
-        "The 2016 map rests on the dated control changes and on how far back the July 2017 \
+        "The 2016 map rests on the dated control changes, on the coalition strikes (low-graded \
+         evidence of Islamic State forces, for 180 days) and on how far back the July 2017 \
          snapshot can speak (until an earlier known change); its lower confidence says so. \
          See docs/estimation.md. ({:.1} s)",
         started.elapsed().as_secs_f64()
