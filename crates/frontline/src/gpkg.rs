@@ -12,6 +12,8 @@ pub enum ColumnType {
     Text,
     Real,
     Integer,
+    /// An ISO 8601 calendar date (`YYYY-MM-DD`), stored as text: GDAL reads it as a Date field.
+    Date,
 }
 
 impl ColumnType {
@@ -20,6 +22,7 @@ impl ColumnType {
             Self::Text => "TEXT",
             Self::Real => "REAL",
             Self::Integer => "INTEGER",
+            Self::Date => "DATE",
         }
     }
 }

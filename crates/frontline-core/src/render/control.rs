@@ -3,7 +3,7 @@
 //! low-confidence cells, and take each actor's km² from the map's area table (where a shared
 //! cell counts half to each party), so the legend prints the same figures as `frontline area`.
 
-use crate::control_map::{ControlMap, DissolveOptions, MapError};
+use crate::control_map::{AreaTable, ControlFeature, ControlMap, DissolveOptions, MapError};
 use crate::{Actor, ControlStatus};
 
 use super::map::ActorLayer;
@@ -21,7 +21,16 @@ pub fn layers_from_map(map: &ControlMap, actors: &[Actor]) -> Result<Vec<ActorLa
         clip: true,
         low_confidence_below: Some(LOW_CONFIDENCE_BELOW),
     })?;
-    let areas = map.areas();
+    Ok(layers_from_features(&features, &map.areas(), actors))
+}
+
+/// The same layers from features already dissolved that way (clipped, low-confidence split at
+/// [`LOW_CONFIDENCE_BELOW`]) and the map's area table: what a cached map is drawn from.
+pub fn layers_from_features(
+    features: &[ControlFeature],
+    areas: &AreaTable,
+    actors: &[Actor],
+) -> Vec<ActorLayer> {
     let mut layers: Vec<ActorLayer> = Vec::new();
     for row in &areas.rows {
         let Some(id) = &row.actor else { continue };
@@ -47,5 +56,5 @@ pub fn layers_from_map(map: &ControlMap, actors: &[Actor]) -> Result<Vec<ActorLa
         }
         layers.push(layer);
     }
-    Ok(layers)
+    layers
 }

@@ -86,6 +86,10 @@ impl IntoResponse for ApiError {
             "message": self.message,
         }});
         let mut res = (self.status, axum::Json(body)).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             res.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
@@ -148,6 +152,22 @@ impl From<frontline_store::StoreError> for ApiError {
             E::Retired { .. } | E::Exists { .. } => Self::conflict(e.to_string()),
             E::Model(m) => m.into(),
             _ => Self::internal(format!("{e}: {:?}", std::error::Error::source(&e))),
+        }
+    }
+}
+
+impl From<crate::app::AppError> for ApiError {
+    fn from(e: crate::app::AppError) -> Self {
+        use crate::app::AppError as E;
+        match e {
+            E::Input { .. } => Self::bad_request(e.to_string()),
+            E::Unprocessable(m) => Self::unprocessable(m),
+            E::NotFound(m) => Self::not_found(m),
+            E::Busy(m) => Self::new(StatusCode::SERVICE_UNAVAILABLE, "busy", m),
+            E::Store(s) => s.into(),
+            E::Analysis(a) => Self::unprocessable(a.to_string()),
+            E::Map(m) => Self::internal(m),
+            E::Grid(m) => Self::unprocessable(format!("cannot build the region's grid: {m}")),
         }
     }
 }

@@ -2,14 +2,14 @@
 //!
 //! Layout: [`router`] builds the axum router from the route modules under `routes/`; handlers
 //! take their caller from [`auth`] (bearer tokens, roles), their input through [`extract`]
-//! (JSON errors for bad input), run database work on blocking threads through [`pool`], and
+//! (JSON errors for bad input), run database work on blocking threads through [`pool`] and map work through the application
+//! engine (`crate::app`, shared with the CLI), and
 //! answer errors as [`error::ApiError`]. Handlers never touch SQL and never re-implement the
 //! engine: they call the store and the core.
 
 pub mod auth;
 pub mod error;
 pub mod extract;
-pub mod maps;
 pub mod mvt;
 pub mod openapi;
 pub mod payload;

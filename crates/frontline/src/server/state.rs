@@ -1,19 +1,17 @@
-//! What every handler shares: the database pool, the serving options, the generation counter
-//! that invalidates cached maps, and the cache itself.
+//! What every handler shares: the database pool for records, edits and the server's tables,
+//! the serving options, and the application engine that computes and caches maps.
 
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use anyhow::Context;
-use frontline_core::estimate::Params;
-use frontline_core::{AoiKind, ObservationKey};
+use frontline_core::ObservationKey;
 use frontline_store::{Store, StoredObservation};
 
-use super::error::ApiError;
-use super::maps::{default_region, normalise_region, MapCache};
+use super::error::{ApiError, ApiResult};
 use super::pool::Pool;
+use crate::app::{AppResult, Engine, Limits, Region, Settings};
 
 /// One database handle: the store, whose file also holds the server's own tables (tokens,
 /// audit, evidence).
@@ -94,18 +92,9 @@ impl Options {
 pub struct AppState {
     pub db: Arc<Pool<Db>>,
     pub public: bool,
-    /// Bumped on every write through the API; cached maps carry the generation they were
-    /// computed at and are recomputed when it has moved.
-    generation: AtomicU64,
-    /// Bumped when areas change (grids are rebuilt then, not on every observation write).
-    area_generation: AtomicU64,
-    /// Today's date, for refusing future dates (a function so tests can fix it).
-    pub today: fn() -> NaiveDate,
-    pub cache: MapCache,
-    pub resolution: u8,
-    pub params: Params,
-    /// Region used when a request names none.
-    pub default_region: String,
+    /// The application engine: maps, areas, analyses and their bounded caches, shared with the
+    /// CLI's code path.
+    pub engine: Arc<Engine>,
 }
 
 impl AppState {
@@ -113,49 +102,56 @@ impl AppState {
         let handles = (0..opts.pool_size.max(1))
             .map(|_| Db::open(&opts.db))
             .collect::<anyhow::Result<Vec<_>>>()?;
-        let countries: Vec<(String, AoiKind)> = handles[0]
-            .store
-            .areas(Some(AoiKind::Country))
-            .context("listing the stored countries")?
-            .into_iter()
-            .map(|a| (a.code, a.kind))
-            .collect();
-        let default_region = match &opts.region {
-            Some(r) => {
-                normalise_region(r).map_err(|e| anyhow::anyhow!("--region: {}", e.message))?
-            }
-            None => default_region(&countries, &["SYR", "IRQ"]),
-        };
+        let mut settings = Settings::new(Limits::server());
+        settings.resolution = opts.resolution;
+        settings.default_region = opts
+            .region
+            .as_deref()
+            .map(|r| Region::parse("--region", r))
+            .transpose()?;
+        let engine = Engine::new(
+            Store::open(&opts.db)
+                .with_context(|| format!("opening database {}", opts.db.display()))?,
+            settings,
+        );
+        // The default region is checked now, so that a bad --region fails at start, not on the
+        // first request.
+        if opts.region.is_some() {
+            engine.region(None).context("--region")?;
+        }
         Ok(Arc::new(Self {
             db: Pool::new(handles),
             public: opts.public,
-            generation: AtomicU64::new(0),
-            area_generation: AtomicU64::new(0),
-            today: || chrono::Utc::now().date_naive(),
-            cache: MapCache::default(),
-            resolution: opts.resolution,
-            params: Params::default(),
-            default_region,
+            engine: Arc::new(engine),
         }))
     }
 
-    pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
+    /// Run `f` on the engine on a blocking thread (estimates take CPU time; the async runtime
+    /// never waits on them).
+    pub async fn app<R, F>(&self, f: F) -> ApiResult<R>
+    where
+        F: FnOnce(&Engine) -> AppResult<R> + Send + 'static,
+        R: Send + 'static,
+    {
+        let engine = Arc::clone(&self.engine);
+        tokio::task::spawn_blocking(move || f(&engine))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(ApiError::from)
     }
 
-    /// Mark every cached map stale.
+    /// Today, for refusing future dates.
+    pub fn today(&self) -> NaiveDate {
+        (self.engine.settings().today)()
+    }
+
+    /// Observations were written: cached maps are recomputed on their next use.
     pub fn bump_generation(&self) {
-        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.engine.observations_changed();
     }
 
-    /// The generation of the stored areas, which the grids are built from.
-    pub fn area_generation(&self) -> u64 {
-        self.area_generation.load(Ordering::Acquire)
-    }
-
-    /// An area was written: grids and maps are rebuilt on their next use.
+    /// An area was written: regions, grids and maps are rebuilt on their next use.
     pub fn areas_changed(&self) {
-        self.area_generation.fetch_add(1, Ordering::AcqRel);
-        self.bump_generation();
+        self.engine.areas_changed();
     }
 }

@@ -4,25 +4,21 @@
 
 use axum::extract::State;
 use axum::Json;
-use chrono::NaiveDate;
-use frontline_core::analysis::enclave::{enclaves, EnclaveParams};
-use frontline_core::analysis::hotspot::{cell_zone, hotspots, HotspotParams};
-use frontline_core::analysis::population::population as people_per_holder;
-use frontline_core::analysis::share::share;
-use frontline_core::analysis::trend::{steps, trend, StepSize};
-use frontline_core::analysis::{AnalysisError, Territory};
-use frontline_core::{ActorId, AoiKind};
-use frontline_store::EventFilter;
-use geo::Contains;
+use frontline_core::analysis::enclave::EnclaveParams;
+use frontline_core::analysis::AnalysisError;
+use frontline_core::ActorId;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
-use super::params::{self, MapParams};
+use super::params::{self, MapParams, MapQuery};
+use crate::app::analyses::{HotspotRequest, TrendRequest, Zones};
+use crate::app::product::round3;
+use crate::app::request::parse_step;
+use crate::app::{KnownOn, MapRequest};
 use crate::server::auth::Reader;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::Query;
-use crate::server::maps::round3;
 use crate::server::state::AppState;
 
 impl From<AnalysisError> for ApiError {
@@ -47,30 +43,24 @@ pub async fn share_of_area(
     Reader(_): Reader,
     Query(q): Query<ShareQuery>,
 ) -> ApiResult<Json<Value>> {
-    let key = MapParams {
+    let req = MapParams {
         date: q.date,
         known_on: q.known_on,
         region: q.region,
     }
-    .key(&state)?;
+    .request(&state)?;
     let name = q.aoi.ok_or_else(|| {
         ApiError::bad_request("missing query parameter aoi (an area code or name, see /api/areas)")
     })?;
-    let lookup = name.clone();
-    let aoi = state
-        .db
-        .run(move |db| db.store.area(&lookup))
-        .await??
-        .ok_or_else(|| {
-            ApiError::unprocessable(format!("unknown area of interest {name:?}; see /api/areas"))
-        })?;
-    let map = state.cache.control(&state, &key).await?;
-    let report =
-        tokio::task::spawn_blocking(move || share(map.territory(), &aoi.name, aoi.geometry()))
-            .await
-            .map_err(ApiError::internal)??;
+    let date = req.date;
+    let report = state
+        .app(move |e| {
+            let aoi = e.area_of_interest(&name, &[])?;
+            e.share(&req, &aoi)
+        })
+        .await?;
     Ok(Json(json!({
-        "date": key.date.to_string(),
+        "date": date.to_string(),
         "aoi": report.aoi,
         "aoi_km2": round3(report.aoi_km2),
         "assessed_km2": round3(report.assessed_km2),
@@ -105,12 +95,13 @@ pub async fn sieges(
     Reader(_): Reader,
     Query(q): Query<SiegeQuery>,
 ) -> ApiResult<Json<Value>> {
-    let key = MapParams {
+    let req = MapParams {
         date: q.date,
         known_on: q.known_on,
         region: q.region,
     }
-    .key(&state)?;
+    .request(&state)?;
+    let date = req.date;
     let mut prm = EnclaveParams::default();
     if let Some(t) = q.threshold {
         if !(0.0..=1.0).contains(&t) {
@@ -127,10 +118,7 @@ pub async fn sieges(
         prm.min_km2 = m;
     }
     let only = q.encircled.unwrap_or(false);
-    let map = state.cache.control(&state, &key).await?;
-    let list = tokio::task::spawn_blocking(move || enclaves(map.territory(), &prm))
-        .await
-        .map_err(ApiError::internal)?;
+    let list = state.app(move |e| e.sieges(&req, &prm)).await?;
     let out: Vec<Value> = list
         .iter()
         .filter(|e| !only || e.encircled)
@@ -150,7 +138,7 @@ pub async fn sieges(
             })).collect::<Vec<_>>(),
         }))
         .collect();
-    Ok(Json(json!({"date": key.date.to_string(), "enclaves": out})))
+    Ok(Json(json!({"date": date.to_string(), "enclaves": out})))
 }
 
 #[derive(Debug, Deserialize)]
@@ -170,42 +158,21 @@ pub async fn hotspots_at(
     Reader(_): Reader,
     Query(q): Query<HotspotQuery>,
 ) -> ApiResult<Json<Value>> {
-    let date = required_date(&state, q.date.as_deref())?;
-    let mut prm = HotspotParams::default();
+    let date = params::required_date(&state, "date", q.date.as_deref())?;
+    let mut req = HotspotRequest::on(date);
     if let Some(w) = q.window_days {
-        prm.window_days = w;
+        req.params.window_days = w;
     }
     if let Some(b) = q.baseline_windows {
-        prm.baseline_windows = b;
+        req.params.baseline_windows = b;
     }
     if let Some(a) = q.alpha {
-        if !(a > 0.0 && a < 1.0) {
-            return Err(ApiError::unprocessable("alpha must be between 0 and 1"));
-        }
-        prm.alpha = a;
+        req.params.alpha = a;
     }
-    if prm.window_days > 366 || prm.baseline_windows > 60 {
-        return Err(ApiError::unprocessable(
-            "window_days ≤ 366 and baseline_windows ≤ 60",
-        ));
+    if let Some(r) = q.res {
+        req.zones = Zones::Cells(r);
     }
-    let res = h3o::Resolution::try_from(q.res.unwrap_or(5))
-        .ok()
-        .filter(|r| u8::from(*r) <= 9)
-        .ok_or_else(|| ApiError::unprocessable("res must be an H3 resolution 0–9"))?;
-    let span = i64::from(prm.window_days) * (i64::from(prm.baseline_windows) + 1);
-    let filter = EventFilter {
-        from: Some(date - chrono::Duration::days(span)),
-        to: Some(date),
-        ..Default::default()
-    };
-    let report = state
-        .db
-        .run(move |db| -> ApiResult<_> {
-            let events = db.store.events(&filter)?;
-            Ok(hotspots(&events, date, &prm, cell_zone(res))?)
-        })
-        .await??;
+    let report = state.app(move |e| e.hotspots(&req)).await?;
     Ok(Json(json!({
         "date": date.to_string(),
         "window": [report.window.0.to_string(), report.window.1.to_string()],
@@ -223,14 +190,6 @@ pub async fn hotspots_at(
             "p_value": z.p_value, "z": z.z, "hotspot": z.hotspot,
         })).collect::<Vec<_>>(),
     })))
-}
-
-fn required_date(state: &AppState, d: Option<&str>) -> ApiResult<NaiveDate> {
-    params::date(
-        state,
-        "date",
-        d.ok_or_else(|| ApiError::bad_request("missing query parameter date=YYYY-MM-DD"))?,
-    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -272,62 +231,26 @@ pub async fn trend_of(
         q.to.as_deref()
             .ok_or_else(|| ApiError::bad_request("missing query parameter to"))?,
     )?;
-    let size: StepSize = q.step.as_deref().unwrap_or("1mo").parse()?;
-    let steps = steps(from, to, size)?;
-    if steps.len() > MAX_TREND_STEPS {
-        return Err(ApiError::unprocessable(format!(
-            "{} steps: at most {MAX_TREND_STEPS} per request (use a longer step)",
-            steps.len()
-        )));
-    }
-    let mut maps = Vec::with_capacity(steps.len());
-    for s in &steps {
-        let key = MapParams {
-            date: Some(s.to.to_string()),
-            known_on: None,
-            region: q.region.clone(),
-        }
-        .key(&state)?;
-        maps.push(state.cache.control(&state, &key).await?);
-    }
-    let filter = EventFilter {
-        from: Some(from),
-        to: Some(to),
-        actor: Some(actor.clone()),
-        ..Default::default()
+    let step = parse_step("step", q.step.as_deref().unwrap_or("1mo"))?;
+    let req = TrendRequest {
+        actor,
+        from,
+        to,
+        step,
+        map: MapRequest {
+            date: to,
+            known_on: KnownOn::NOW,
+            region: params::region(q.region.as_deref())?,
+            resolution: None,
+        },
+        with_control: true,
     };
-    let (events, provinces) = state
-        .db
-        .run(move |db| -> ApiResult<_> {
-            Ok((
-                db.store.events(&filter)?,
-                db.store.areas(Some(AoiKind::Province))?,
-            ))
-        })
-        .await??;
-    let rows = tokio::task::spawn_blocking(move || {
-        let territories: Vec<&Territory> = maps.iter().map(|m| m.territory()).collect();
-        let rows = trend(
-            &events,
-            &actor,
-            &steps,
-            |i| territories.get(i).copied(),
-            |p| {
-                provinces
-                    .iter()
-                    .find(|a| a.geometry().contains(&p.point()))
-                    .map(|a| a.code.clone())
-            },
-        );
-        let km2: Vec<f64> = territories
-            .iter()
-            .map(|t| t.area_by_actor().get(&actor).copied().unwrap_or(0.0))
-            .collect();
-        (rows, km2)
-    })
-    .await
-    .map_err(ApiError::internal)?;
-    let (rows, km2) = rows;
+    let steps = state.app(move |e| e.trend(&req, MAX_TREND_STEPS)).await?;
+    let (rows, km2): (Vec<_>, Vec<_>) = steps
+        .into_iter()
+        .map(|s| (s.row, s.km2.unwrap_or(0.0)))
+        .unzip();
+
     Ok(Json(json!({
         "rows": rows.iter().zip(km2).map(|(r, km2)| json!({
             "from": r.from.to_string(), "to": r.to.to_string(),
@@ -340,37 +263,17 @@ pub async fn trend_of(
     })))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PopulationQuery {
-    date: Option<String>,
-    known_on: Option<String>,
-    region: Option<String>,
-}
-
 /// `GET /api/population?date=D`: people per actor, each settlement of the gazetteer counted
 /// once (the store's settlement deduplication) and given to the holder of its cell.
 pub async fn population(
     State(state): State<Arc<AppState>>,
     Reader(_): Reader,
-    Query(q): Query<PopulationQuery>,
+    MapQuery(req): MapQuery,
 ) -> ApiResult<Json<Value>> {
-    let key = MapParams {
-        date: q.date,
-        known_on: q.known_on,
-        region: q.region,
-    }
-    .key(&state)?;
-    let map = state.cache.control(&state, &key).await?;
-    let places = state.db.run(|db| db.store.places()).await??;
-    let report = tokio::task::spawn_blocking(move || {
-        let settlements = frontline_store::places::canonical_places(&places);
-        people_per_holder(map.territory(), &settlements, None)
-    })
-    .await
-    .map_err(ApiError::internal)?;
+    let date = req.date;
+    let (report, _) = state.app(move |e| e.population(&req, None)).await?;
     Ok(Json(json!({
-        "date": key.date.to_string(),
+        "date": date.to_string(),
         "total": report.people,
         "settlements": report.places,
         "rows": report.rows.iter().map(|r| json!({

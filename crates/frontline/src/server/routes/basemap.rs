@@ -10,15 +10,15 @@ use std::sync::OnceLock;
 
 use super::control::GEOJSON;
 use crate::server::error::{ApiError, ApiResult};
-use crate::server::payload::Payload;
+use crate::server::payload::{respond, Encoded};
 
 /// The layers, in the order the map stacks them.
 pub const LAYERS: [&str; 5] = ["countries", "lakes", "rivers", "borders", "places"];
 
 /// Each layer as a ready body (with its gzip copy and ETag), made on first request: the
 /// countries alone are over 600 kB of GeoJSON.
-fn payload(name: &str) -> ApiResult<Option<&'static Payload>> {
-    static CACHE: [OnceLock<Payload>; LAYERS.len()] = [const { OnceLock::new() }; LAYERS.len()];
+fn payload(name: &str) -> ApiResult<Option<&'static Encoded>> {
+    static CACHE: [OnceLock<Encoded>; LAYERS.len()] = [const { OnceLock::new() }; LAYERS.len()];
     let Some(i) = LAYERS.iter().position(|l| *l == name) else {
         return Ok(None);
     };
@@ -36,7 +36,7 @@ fn payload(name: &str) -> ApiResult<Option<&'static Payload>> {
             .as_bytes()
             .to_vec(),
     };
-    Ok(Some(CACHE[i].get_or_init(|| Payload::new(bytes))))
+    Ok(Some(CACHE[i].get_or_init(|| Encoded::new(bytes))))
 }
 
 pub async fn layer(Path(file): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
@@ -47,5 +47,5 @@ pub async fn layer(Path(file): Path<String>, headers: HeaderMap) -> ApiResult<Re
             LAYERS.map(|l| format!("{l}.geojson")).join(", ")
         ))
     })?;
-    Ok(body.respond(&headers, GEOJSON, "public, max-age=86400"))
+    Ok(respond(body, &headers, GEOJSON, "public, max-age=86400"))
 }

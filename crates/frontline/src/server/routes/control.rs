@@ -5,18 +5,18 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Json;
-use frontline_core::estimate::Prepared;
 use frontline_core::ActorId;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
 use super::params::{self, MapParams};
+use crate::app::encoded::Encoded;
+use crate::app::product::round3;
 use crate::server::auth::Reader;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::Query;
-use crate::server::maps::{geojson_of, round3};
-use crate::server::payload::Payload;
+use crate::server::payload::respond;
 use crate::server::state::AppState;
 
 pub const GEOJSON: &str = "application/geo+json";
@@ -31,27 +31,35 @@ pub struct ControlQuery {
 }
 
 /// `GET /api/control?date=D[&known_on=T][&region=SYR,IRQ][&actor=ID]`: GeoJSON, one feature
-/// per (actor, status, other party) with `area_km2`, `mean_confidence`, `cells`.
+/// per (actor, status, other party, low confidence) with `area_km2`, `mean_confidence`,
+/// `cells`, clipped to the region — the features `frontline control` writes.
 pub async fn control(
     State(state): State<Arc<AppState>>,
     Reader(_): Reader,
     headers: HeaderMap,
     Query(q): Query<ControlQuery>,
 ) -> ApiResult<Response> {
-    let key = MapParams {
+    let req = MapParams {
         date: q.date,
         known_on: q.known_on,
         region: q.region,
     }
-    .key(&state)?;
+    .request(&state)?;
     let actor = q.actor.as_deref().map(ActorId::new).transpose()?;
-    let cached = state.cache.control(&state, &key).await?;
-    let body = match actor {
-        None => cached.geojson.clone(),
-        Some(a) => Payload::once(geojson_of(&cached.features, &key, |f| f.actor == a)),
-    };
+    if let Some(a) = &actor {
+        params::known_actor(&state, a).await?;
+    }
+    let body = state
+        .app(move |e| {
+            let m = e.map(&req)?;
+            Ok(match actor {
+                None => m.geojson().clone(),
+                Some(a) => Encoded::once(m.geojson_of(&a)),
+            })
+        })
+        .await?;
     // Maps change when observations are written: clients revalidate (cheaply, by ETag).
-    Ok(body.respond(&headers, GEOJSON, "no-cache"))
+    Ok(respond(&body, &headers, GEOJSON, "no-cache"))
 }
 
 #[derive(Debug, Deserialize)]
@@ -71,12 +79,12 @@ pub async fn area(
     Reader(_): Reader,
     Query(q): Query<AreaQuery>,
 ) -> ApiResult<Json<Value>> {
-    let key = MapParams {
+    let req = MapParams {
         date: q.date,
         known_on: q.known_on,
         region: q.region,
     }
-    .key(&state)?;
+    .request(&state)?;
     let by_country = match q.by.as_deref() {
         None => false,
         Some("country") => true,
@@ -98,25 +106,28 @@ pub async fn area(
             })
             .collect()
     };
+    // The whole region's table alone does not need the map's polygons (the chart asks for
+    // many dates): the per-country tables need its cells.
+    let (key, total, parts) = state
+        .app(move |e| {
+            let key = e.key(&req)?;
+            let total = e.areas(&req)?;
+            let parts = match by_country {
+                true => Some(e.map(&req)?.map.areas_by_part()),
+                false => None,
+            };
+            Ok((key, total, parts))
+        })
+        .await?;
     let mut out = json!({
         "date": key.date.to_string(),
-        "known_on": key.known_on.map(|d| d.to_string()),
+        "known_on": key.known_on.label(),
         "region": key.region,
     });
-    // The whole region's table alone does not need the map's polygons (the chart asks for
-    // many dates): the per-country tables do need its cells, and then the map is cached first
-    // so that the table comes from it.
-    let cached = match by_country {
-        true => Some(state.cache.control(&state, &key).await?),
-        false => None,
-    };
-    let total = state.cache.areas(&state, &key).await?;
     out["total_km2"] = json!(round3(total.total_km2));
     out["rows"] = json!(rows(&total));
-    if let Some(cached) = cached {
-        out["countries"] = cached
-            .map
-            .areas_by_part()
+    if let Some(parts) = parts {
+        out["countries"] = parts
             .iter()
             .map(|(code, t)| json!({"country": code, "total_km2": round3(t.total_km2), "rows": rows(t)}))
             .collect();
@@ -180,25 +191,15 @@ async fn point_estimate(
     q: PointQuery,
     detail: bool,
 ) -> ApiResult<(Value, Vec<String>)> {
-    let date = params::date(
-        state,
-        "date",
-        q.date
-            .as_deref()
-            .ok_or_else(|| ApiError::bad_request("missing query parameter date=YYYY-MM-DD"))?,
-    )?;
-    let known_on = params::opt_date(state, "known_on", q.known_on.as_deref())?;
+    let date = params::required_date(state, "date", q.date.as_deref())?;
+    let known_on = params::known_on(q.known_on.as_deref())?;
     let p = params::point(q.lat, q.lon)?;
-    let known = state.cache.observations(state, known_on).await?;
-    let prm = state.params.clone();
-    tokio::task::spawn_blocking(move || {
+    state.app(move |engine| engine.with_day(date, known_on, |day, known| {
         let obs = &known.observations;
-        let prep = Prepared::new(obs, &prm);
-        let day = prep.on(date);
         let est = day.at(p);
         let mut out = json!({
             "date": date.to_string(),
-            "known_on": known_on.map(|d| d.to_string()),
+            "known_on": known_on.label(),
             "lat": p.lat(),
             "lon": p.lon(),
             "actor": est.actor.as_ref().map_or("unassessed", |a| a.as_str()),
@@ -267,9 +268,8 @@ async fn point_estimate(
                 .collect();
         }
         (out, keys)
-    })
+    }))
     .await
-    .map_err(ApiError::internal)
 }
 
 /// `GET /api/actors`: every actor with its name, aliases and colour.

@@ -1,6 +1,6 @@
 //! Change between two dates: km² per actor on each date, gained, lost and net (with %), and the
-//! gained and lost areas as polygons — the core's `diff` (as `frontline diff`) of two cached
-//! maps on the region's grid. `unassessed` is a row like the actors, so the rows balance.
+//! gained and lost areas as polygons — the engine's change (the core's `diff`, as `frontline
+//! diff`) of two maps on the region's grid. `unassessed` is a row like the actors, so the rows balance.
 
 use axum::extract::State;
 use axum::http::header;
@@ -11,11 +11,11 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 
 use super::control::GEOJSON;
-use super::params::MapParams;
+use super::params::{self, MapParams};
+use crate::app::product::round3;
 use crate::server::auth::Reader;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::Query;
-use crate::server::maps::round3;
 use crate::server::state::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -36,20 +36,13 @@ pub async fn diff(
     Reader(_): Reader,
     Query(q): Query<DiffQuery>,
 ) -> ApiResult<Response> {
-    let k1 = MapParams {
+    let from = MapParams {
         date: q.from.clone(),
         known_on: q.known_on.clone(),
         region: q.region.clone(),
     }
-    .key(&state)
-    .map_err(|e| ApiError::new(e.status, e.code, e.message.replace("date", "from")))?;
-    let k2 = MapParams {
-        date: q.to.clone(),
-        known_on: q.known_on.clone(),
-        region: q.region.clone(),
-    }
-    .key(&state)
-    .map_err(|e| ApiError::new(e.status, e.code, e.message.replace("date", "to")))?;
+    .request_named(&state, "from")?;
+    let to = params::required_date(&state, "to", q.to.as_deref())?;
     let polygons = match q.format.as_deref() {
         None | Some("json") => false,
         Some("geojson") => true,
@@ -59,49 +52,45 @@ pub async fn diff(
             )))
         }
     };
-    let (a, b) = (
-        state.cache.control(&state, &k1).await?,
-        state.cache.control(&state, &k2).await?,
-    );
-    let body = tokio::task::spawn_blocking(move || -> ApiResult<Value> {
-        let d = frontline_core::diff::diff(&a.map, &b.map).map_err(ApiError::internal)?;
-        let (from, to) = (k1.date.to_string(), k2.date.to_string());
-        if !polygons {
-            let rows: Vec<Value> = d
-                .rows
+    let body = state
+        .app(move |e| {
+            let change = e.diff(&from, to)?;
+            let d = &change.diff;
+            let (from, to) = (change.from.key.date.to_string(), change.to.key.date.to_string());
+            if !polygons {
+                let rows: Vec<Value> = d
+                    .rows
+                    .iter()
+                    .map(|c| {
+                        json!({
+                            "actor": c.actor.as_ref().map_or("unassessed", |a| a.as_str()),
+                            "before_km2": round3(c.before_km2),
+                            "after_km2": round3(c.after_km2),
+                            "gained_km2": round3(c.gained_km2),
+                            "lost_km2": round3(c.lost_km2),
+                            "net_km2": round3(c.net_km2()),
+                            "net_pct": c.net_pct().map(round3),
+                        })
+                    })
+                    .collect();
+                return Ok(json!({"from": from, "to": to, "region": change.from.key.region, "rows": rows}));
+            }
+            let feats: Vec<Value> = d
+                .polygons()?
                 .iter()
-                .map(|c| {
+                .map(|p| {
+                    let actor = p.actor.as_ref().map_or("unassessed", |a| a.as_str());
                     json!({
-                        "actor": c.actor.as_ref().map_or("unassessed", |a| a.as_str()),
-                        "before_km2": round3(c.before_km2),
-                        "after_km2": round3(c.after_km2),
-                        "gained_km2": round3(c.gained_km2),
-                        "lost_km2": round3(c.lost_km2),
-                        "net_km2": round3(c.net_km2()),
-                        "net_pct": c.net_pct().map(round3),
+                        "type": "Feature",
+                        "geometry": geojson::Geometry::new(geojson::GeometryValue::from(&p.geometry)),
+                        "properties": {"actor": actor, "change": p.kind.as_str(), "km2": round3(p.change_km2),
+                                       "cells_km2": round3(p.cells_km2), "from": from, "to": to},
                     })
                 })
                 .collect();
-            return Ok(json!({"from": from, "to": to, "region": k1.region, "rows": rows}));
-        }
-        let feats: Vec<Value> = d
-            .polygons()
-            .map_err(ApiError::internal)?
-            .iter()
-            .map(|p| {
-                let actor = p.actor.as_ref().map_or("unassessed", |a| a.as_str());
-                json!({
-                    "type": "Feature",
-                    "geometry": geojson::Geometry::new(geojson::GeometryValue::from(&p.geometry)),
-                    "properties": {"actor": actor, "change": p.kind.as_str(), "km2": round3(p.change_km2),
-                                   "cells_km2": round3(p.cells_km2), "from": from, "to": to},
-                })
-            })
-            .collect();
-        Ok(json!({"type": "FeatureCollection", "features": feats}))
-    })
-    .await
-    .map_err(ApiError::internal)??;
+            Ok(json!({"type": "FeatureCollection", "features": feats}))
+        })
+        .await?;
     let media = if polygons {
         GEOJSON
     } else {

@@ -138,8 +138,8 @@ pub async fn list(
         feature: q.feature.as_deref().map(str::parse).transpose()?,
     };
     let (limit, offset) = params::page(q.limit, q.offset, 100, 10_000)?;
-    let known_on = params::opt_date(&state, "known_on", q.known_on.as_deref())?;
-    let known = state.cache.observations(&state, known_on).await?;
+    let known_on = params::known_on(q.known_on.as_deref())?;
+    let known = state.app(move |e| e.known(known_on)).await?;
     let matched: Vec<&StoredObservation> = known
         .stored
         .iter()
@@ -392,7 +392,7 @@ pub async fn create(
             ],
         ),
     };
-    let o = input.into_observation(key, &caller, (state.today)())?;
+    let o = input.into_observation(key, &caller, state.today())?;
     let stored = state
         .db
         .run(move |db| -> ApiResult<StoredObservation> {
@@ -425,7 +425,7 @@ pub async fn correct(
             "the key in the body differs from the key in the path",
         ));
     }
-    let o = input.into_observation(k, &caller, (state.today)())?;
+    let o = input.into_observation(k, &caller, state.today())?;
     let stored = state
         .db
         .run(move |db| -> ApiResult<StoredObservation> {

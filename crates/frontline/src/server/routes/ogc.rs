@@ -22,10 +22,11 @@ use std::sync::Arc;
 use super::control::GEOJSON;
 use super::observations::{self, ObservationFilter};
 use super::{events, params};
+use crate::app::product::MapProduct;
+use crate::app::{KnownOn, MapRequest};
 use crate::server::auth::Reader;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::Query;
-use crate::server::maps::{feature_id, feature_properties, MapKey};
 use crate::server::state::AppState;
 
 const JSON: &str = "application/json";
@@ -115,7 +116,7 @@ pub async fn conformance(Reader(_): Reader, Query(q): Query<OgcQuery>) -> ApiRes
 
 /// Spatial and temporal extent of the data: the observations' bounding box and date range.
 async fn extent(state: &Arc<AppState>) -> ApiResult<Value> {
-    let known = state.cache.observations(state, None).await?;
+    let known = state.app(|e| e.known(KnownOn::NOW)).await?;
     let mut bb: Option<[f64; 4]> = None;
     let (mut first, mut last): (Option<NaiveDate>, Option<NaiveDate>) = (None, None);
     for s in &known.stored {
@@ -232,8 +233,8 @@ fn datetime(
 /// The default date of the control collection: the last day any observation speaks for
 /// (never after today).
 async fn default_date(state: &Arc<AppState>) -> ApiResult<NaiveDate> {
-    let known = state.cache.observations(state, None).await?;
-    let today = (state.today)();
+    let known = state.app(|e| e.known(KnownOn::NOW)).await?;
+    let today = state.today();
     Ok(known
         .stored
         .iter()
@@ -242,17 +243,14 @@ async fn default_date(state: &Arc<AppState>) -> ApiResult<NaiveDate> {
         .map_or(today, |d| d.min(today)))
 }
 
-async fn control_key(state: &Arc<AppState>, q: &OgcQuery) -> ApiResult<MapKey> {
+/// The control map an OGC request names: its `datetime` (an interval's end), else the default.
+async fn control_map(state: &Arc<AppState>, q: &OgcQuery) -> ApiResult<Arc<MapProduct>> {
     let (from, to) = datetime(state, q.datetime.as_deref())?;
     let date = match to.or(from) {
         Some(d) => d,
         None => default_date(state).await?,
     };
-    Ok(MapKey {
-        date,
-        known_on: None,
-        region: state.default_region.clone(),
-    })
+    state.app(move |e| e.map(&MapRequest::on(date))).await
 }
 
 fn fc(features: Vec<Value>, matched: usize, links: Vec<Value>) -> Response {
@@ -296,9 +294,9 @@ pub async fn items(
     };
     match *id {
         "control" => {
-            let key = control_key(&state, &q).await?;
-            let map = state.cache.control(&state, &key).await?;
-            let matching: Vec<(usize, &frontline_core::control_map::ControlFeature)> = map
+            let map = control_map(&state, &q).await?;
+            let values = map.feature_values();
+            let matching: Vec<usize> = map
                 .features
                 .iter()
                 .enumerate()
@@ -310,12 +308,13 @@ pub async fn items(
                         r.max().x >= x0 && r.min().x <= x1 && r.max().y >= y0 && r.min().y <= y1
                     })
                 })
+                .map(|(i, _)| i)
                 .collect();
             let page = matching
                 .iter()
                 .skip(offset)
                 .take(limit)
-                .map(|(i, f)| control_feature(*i, f, key.date))
+                .map(|&i| values[i].clone())
                 .collect();
             Ok(fc(page, matching.len(), links_for(matching.len())))
         }
@@ -327,7 +326,7 @@ pub async fn items(
                 bbox,
                 ..Default::default()
             };
-            let known = state.cache.observations(&state, None).await?;
+            let known = state.app(|e| e.known(KnownOn::NOW)).await?;
             let matching: Vec<_> = known
                 .stored
                 .iter()
@@ -355,19 +354,6 @@ pub async fn items(
     }
 }
 
-fn control_feature(
-    i: usize,
-    f: &frontline_core::control_map::ControlFeature,
-    date: NaiveDate,
-) -> Value {
-    json!({
-        "type": "Feature",
-        "id": feature_id(i),
-        "geometry": geojson::Geometry::new(geojson::GeometryValue::from(&f.geometry)),
-        "properties": feature_properties(f, date),
-    })
-}
-
 /// `GET /ogc/collections/{id}/items/{fid}`.
 pub async fn item(
     State(state): State<Arc<AppState>>,
@@ -382,17 +368,16 @@ pub async fn item(
     let missing = || ApiError::not_found(format!("no item {fid:?} in {id}"));
     let mut f = match *id {
         "control" => {
-            let key = control_key(&state, &q).await?;
-            let map = state.cache.control(&state, &key).await?;
+            let map = control_map(&state, &q).await?;
             let i = fid
                 .parse::<usize>()
                 .ok()
                 .filter(|i| (1..=map.features.len()).contains(i))
                 .ok_or_else(missing)?;
-            control_feature(i - 1, &map.features[i - 1], key.date)
+            map.feature_values()[i - 1].clone()
         }
         "observations" => {
-            let known = state.cache.observations(&state, None).await?;
+            let known = state.app(|e| e.known(KnownOn::NOW)).await?;
             known
                 .stored
                 .iter()

@@ -1,23 +1,22 @@
-//! Parsing and checking of the query parameters many endpoints share: dates (never in the
-//! future), known-on days, regions, points, bounding boxes and pages.
+//! The query parameters many endpoints share, parsed by the application layer's rules (the
+//! CLI's): dates (never in the future), known-on times, regions, points, bounding boxes and
+//! pages. [`MapQuery`] is the extractor of endpoints that take nothing but a map's parameters.
 
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use chrono::NaiveDate;
 use frontline_core::LatLon;
 use serde::Deserialize;
 
+use crate::app::request::{parse_date, KnownOn, MapRequest, Region};
 use crate::server::error::{ApiError, ApiResult};
-use crate::server::maps::{normalise_region, MapKey};
+use crate::server::extract::Query;
 use crate::server::state::AppState;
 
 /// Parse `YYYY-MM-DD` and refuse days after today.
-pub fn date(state: &AppState, name: &str, value: &str) -> ApiResult<NaiveDate> {
-    let bad = || ApiError::bad_request(format!("{name} must be a date YYYY-MM-DD, got {value:?}"));
-    let v = value.trim();
-    if v.len() != 10 {
-        return Err(bad());
-    }
-    let d = NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| bad())?;
-    let today = (state.today)();
+pub fn date(state: &AppState, name: &'static str, value: &str) -> ApiResult<NaiveDate> {
+    let d = parse_date(name, value)?;
+    let today = state.today();
     if d > today {
         return Err(ApiError::unprocessable(format!(
             "{name} {d} is in the future (today is {today})"
@@ -26,12 +25,41 @@ pub fn date(state: &AppState, name: &str, value: &str) -> ApiResult<NaiveDate> {
     Ok(d)
 }
 
-pub fn opt_date(state: &AppState, name: &str, value: Option<&str>) -> ApiResult<Option<NaiveDate>> {
+/// A required date parameter.
+pub fn required_date(
+    state: &AppState,
+    name: &'static str,
+    value: Option<&str>,
+) -> ApiResult<NaiveDate> {
+    let v = value.ok_or_else(|| {
+        ApiError::bad_request(format!("missing query parameter {name}=YYYY-MM-DD"))
+    })?;
+    date(state, name, v)
+}
+
+pub fn opt_date(
+    state: &AppState,
+    name: &'static str,
+    value: Option<&str>,
+) -> ApiResult<Option<NaiveDate>> {
     value.map(|v| date(state, name, v)).transpose()
 }
 
+/// `known_on`: `YYYY-MM-DD` (end of that day, UTC) or an RFC 3339 time.
+pub fn known_on(value: Option<&str>) -> ApiResult<KnownOn> {
+    Ok(value
+        .map(|v| KnownOn::parse("known_on", v))
+        .transpose()?
+        .unwrap_or_default())
+}
+
+/// `region`: codes or names of stored areas, comma-separated.
+pub fn region(value: Option<&str>) -> ApiResult<Option<Region>> {
+    Ok(value.map(|v| Region::parse("region", v)).transpose()?)
+}
+
 /// The parameters naming a map.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub struct MapParams {
     pub date: Option<String>,
     pub known_on: Option<String>,
@@ -39,27 +67,47 @@ pub struct MapParams {
 }
 
 impl MapParams {
-    pub fn key(&self, state: &AppState) -> ApiResult<MapKey> {
-        let date = self
-            .date
-            .as_deref()
-            .ok_or_else(|| ApiError::bad_request("missing query parameter date=YYYY-MM-DD"))?;
-        let date = self::date(state, "date", date)?;
-        let known_on = opt_date(state, "known_on", self.known_on.as_deref())?;
-        let region = match &self.region {
-            Some(r) => normalise_region(r)?,
-            None => state.default_region.clone(),
-        };
-        if region.is_empty() {
-            return Err(ApiError::unprocessable(
-                "no region: the database has no countries; import boundaries or pass region=CODE",
-            ));
-        }
-        Ok(MapKey {
-            date,
-            known_on,
-            region,
+    /// The map request these parameters name (the date is required).
+    pub fn request(&self, state: &AppState) -> ApiResult<MapRequest> {
+        self.request_named(state, "date")
+    }
+
+    /// The same, with the date parameter called `name` (e.g. `from`).
+    pub fn request_named(&self, state: &AppState, name: &'static str) -> ApiResult<MapRequest> {
+        Ok(MapRequest {
+            date: required_date(state, name, self.date.as_deref())?,
+            known_on: known_on(self.known_on.as_deref())?,
+            region: region(self.region.as_deref())?,
+            resolution: None,
         })
+    }
+}
+
+/// The extractor of endpoints whose only parameters are `date`, `known_on` and `region`:
+/// anything else is refused by name.
+pub struct MapQuery(pub MapRequest);
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OnlyMapParams {
+    date: Option<String>,
+    known_on: Option<String>,
+    region: Option<String>,
+}
+
+impl FromRequestParts<std::sync::Arc<AppState>> for MapQuery {
+    type Rejection = ApiError;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &std::sync::Arc<AppState>,
+    ) -> Result<Self, ApiError> {
+        let Query(q) = Query::<OnlyMapParams>::from_request_parts(parts, state).await?;
+        let p = MapParams {
+            date: q.date,
+            known_on: q.known_on,
+            region: q.region,
+        };
+        Ok(Self(p.request(state)?))
     }
 }
 
@@ -125,4 +173,22 @@ pub fn page(
         )));
     }
     Ok((limit, offset.unwrap_or(0)))
+}
+
+/// Refuse an actor id that names no stored actor, listing the known ones (reads of an unknown
+/// actor would otherwise answer an empty, misleading 200).
+pub async fn known_actor(
+    state: &std::sync::Arc<AppState>,
+    actor: &frontline_core::ActorId,
+) -> ApiResult<()> {
+    let actors = state.db.run(|db| db.store.actors()).await??;
+    if actors.iter().any(|a| &a.id == actor) {
+        return Ok(());
+    }
+    let known: Vec<&str> = actors.iter().map(|a| a.id.as_str()).collect();
+    Err(ApiError::unprocessable(format!(
+        "unknown actor {:?}: the known actors are {}",
+        actor.as_str(),
+        known.join(", ")
+    )))
 }

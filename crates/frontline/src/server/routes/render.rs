@@ -1,27 +1,29 @@
 //! Rendered maps and charts: `/api/map` draws the control map of a date (or two dates side by
 //! side) as PNG or SVG with the bundled base map, `/api/chart` the km² per actor over time.
-//! Both draw the cached maps with the core's renderer, so they match the published figures.
+//! Both draw the engine's maps with the core's renderer and its layers, as `frontline map` and
+//! `frontline chart` do, so they match the published figures.
 
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use frontline_core::analysis::trend::{steps, StepSize};
-use frontline_core::control_map::ControlFeature;
+use frontline_core::analysis::trend::steps;
 use frontline_core::render::{
-    self, chart_scene, map_scene, ActorLayer, AreaChart, Basemap, Fonts, Format, GeoBox, MapSpec,
-    Panel, PanelContent, Rgba, Series,
+    self, chart_scene, layers_from_features, map_scene, AreaChart, Basemap, Fonts, Format, GeoBox,
+    MapSpec, Panel, PanelContent, Rgba, Series,
 };
-use frontline_core::{Actor, ControlStatus};
-use geo::{BoundingRect, MultiPolygon};
+use frontline_core::Actor;
+use geo::BoundingRect;
 use serde::Deserialize;
 use std::sync::{Arc, OnceLock};
 
-use super::params::MapParams;
+use super::params::{self, MapParams};
+use crate::app::product::MapProduct;
+use crate::app::request::parse_step;
+use crate::app::{AppResult, KnownOn, MapRequest};
 use crate::server::auth::Reader;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::Query;
-use crate::server::maps::CachedMap;
 use crate::server::state::AppState;
 
 const CREDIT: &str = "Frontline estimate from dated, graded observations; base map Natural Earth";
@@ -88,20 +90,24 @@ pub async fn map(
     if !(400..=3000).contains(&width) {
         return Err(ApiError::bad_request("width must be between 400 and 3000"));
     }
-    let mut maps = Vec::new();
-    let mut dates = vec![q.date.clone()];
-    if q.date2.is_some() {
-        dates.push(q.date2.clone());
+    let mut reqs = vec![MapParams {
+        date: q.date.clone(),
+        known_on: q.known_on.clone(),
+        region: q.region.clone(),
     }
-    for d in dates {
-        let key = MapParams {
-            date: d,
+    .request(&state)?];
+    if q.date2.is_some() {
+        let second = MapParams {
+            date: q.date2.clone(),
             known_on: q.known_on.clone(),
             region: q.region.clone(),
         }
-        .key(&state)?;
-        maps.push(state.cache.control(&state, &key).await?);
+        .request_named(&state, "date2")?;
+        reqs.push(second);
     }
+    let maps = state
+        .app(move |e| reqs.iter().map(|r| e.map(r)).collect::<AppResult<Vec<_>>>())
+        .await?;
     let actors = state.db.run(|db| db.store.actors()).await??;
     let bytes = tokio::task::spawn_blocking(move || -> ApiResult<Vec<u8>> {
         let (base, fonts) = assets()?;
@@ -110,7 +116,11 @@ pub async fn map(
             .iter()
             .map(|m| Panel {
                 caption: m.map.date().format("%-d %B %Y").to_string(),
-                content: PanelContent::Control(layers(&m.features, &actors)),
+                content: PanelContent::Control(layers_from_features(
+                    &m.features,
+                    m.areas(),
+                    &actors,
+                )),
             })
             .collect();
         let w = width as f32;
@@ -154,7 +164,7 @@ pub async fn map(
 }
 
 /// The region's bounding box with a margin.
-fn view_of(m: &CachedMap) -> GeoBox {
+fn view_of(m: &MapProduct) -> GeoBox {
     match m.map.grid().mask().bounding_rect() {
         Some(r) => {
             let (dx, dy) = (
@@ -179,41 +189,6 @@ fn style(id: &str, actors: &[Actor]) -> (String, Rgba) {
     }
 }
 
-/// The map's polygons grouped per actor and by how they are held.
-fn layers(features: &[ControlFeature], actors: &[Actor]) -> Vec<ActorLayer> {
-    let mut out: Vec<ActorLayer> = Vec::new();
-    for f in features {
-        let i = match out.iter().position(|l| l.id == f.actor.as_str()) {
-            Some(i) => i,
-            None => {
-                let (name, colour) = style(f.actor.as_str(), actors);
-                out.push(ActorLayer::held(
-                    f.actor.as_str(),
-                    &name,
-                    colour,
-                    0.0,
-                    MultiPolygon(vec![]),
-                ));
-                out.len() - 1
-            }
-        };
-        let l = &mut out[i];
-        l.area_km2 += f.area_km2;
-        let target = if f.low_confidence {
-            &mut l.low_confidence
-        } else {
-            match f.status {
-                ControlStatus::Held | ControlStatus::Shared => &mut l.held,
-                ControlStatus::Contested => &mut l.contested,
-                ControlStatus::Besieged => &mut l.besieged,
-            }
-        };
-        target.0.extend(f.geometry.0.iter().cloned());
-    }
-    out.sort_by(|a, b| b.area_km2.total_cmp(&a.area_km2));
-    out
-}
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChartQuery {
@@ -235,16 +210,9 @@ pub async fn chart(
     Query(q): Query<ChartQuery>,
 ) -> ApiResult<Response> {
     let (fmt, media) = format(q.format.as_deref())?;
-    let date = |name: &str, v: &Option<String>| -> ApiResult<NaiveDate> {
-        super::params::date(
-            &state,
-            name,
-            v.as_deref()
-                .ok_or_else(|| ApiError::bad_request(format!("missing query parameter {name}")))?,
-        )
-    };
-    let (from, to) = (date("from", &q.from)?, date("to", &q.to)?);
-    let size: StepSize = q.step.as_deref().unwrap_or("1mo").parse()?;
+    let from = params::required_date(&state, "from", q.from.as_deref())?;
+    let to = params::required_date(&state, "to", q.to.as_deref())?;
+    let size = parse_step("step", q.step.as_deref().unwrap_or("1mo"))?;
     let steps = steps(from, to, size)?;
     if steps.len() + 1 > MAX_CHART_STEPS {
         return Err(ApiError::unprocessable(format!(
@@ -256,24 +224,25 @@ pub async fn chart(
         .chain(steps.iter().map(|s| s.to))
         .collect();
     dates.dedup();
-    let mut points: Vec<(NaiveDate, Vec<(String, f64)>)> = Vec::new();
-    for d in &dates {
-        let key = MapParams {
-            date: Some(d.to_string()),
-            known_on: None,
-            region: q.region.clone(),
-        }
-        .key(&state)?;
-        let rows = state
-            .cache
-            .areas(&state, &key)
-            .await?
-            .rows
-            .iter()
-            .filter_map(|r| r.actor.as_ref().map(|a| (a.to_string(), r.area_km2)))
-            .collect();
-        points.push((*d, rows));
-    }
+    let req = MapRequest {
+        date: from,
+        known_on: KnownOn::NOW,
+        region: params::region(q.region.as_deref())?,
+        resolution: None,
+    };
+    let points: Vec<(NaiveDate, Vec<(String, f64)>)> = state
+        .app(move |e| e.area_series(&req, &dates))
+        .await?
+        .into_iter()
+        .map(|(d, t)| {
+            let rows = t
+                .rows
+                .iter()
+                .filter_map(|r| r.actor.as_ref().map(|a| (a.to_string(), r.area_km2)))
+                .collect();
+            (d, rows)
+        })
+        .collect();
     let actors = state.db.run(|db| db.store.actors()).await??;
     let bytes = tokio::task::spawn_blocking(move || -> ApiResult<Vec<u8>> {
         let (_, fonts) = assets()?;

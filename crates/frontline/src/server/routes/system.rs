@@ -18,7 +18,7 @@ pub async fn health(State(state): State<Arc<AppState>>) -> ApiResult<impl IntoRe
     Ok(Json(json!({
         "status": "ok",
         "version": env!("CARGO_PKG_VERSION"),
-        "generation": state.generation(),
+        "generation": state.engine.generation(),
     })))
 }
 

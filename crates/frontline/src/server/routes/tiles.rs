@@ -1,24 +1,25 @@
-//! Mapbox Vector Tiles: `/tiles/{z}/{x}/{y}.mvt?date=D` with a `control` layer (the cached
-//! map's dissolved polygons) and an `events` layer (events in the `window_days` ending on the
-//! date). Each tile is encoded once per map and served from memory afterwards.
+//! Mapbox Vector Tiles: `/tiles/{z}/{x}/{y}.mvt?date=D` with a `control` layer (the engine's
+//! features of the map, as `/api/control` serves them) and an `events` layer (events in the
+//! `window_days` ending on the date, duplicates counted once, as the analyses count them). Each tile is encoded once per map and served from memory afterwards.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::Duration;
-use frontline_store::EventFilter;
+use frontline_core::Event;
 use geo::Point;
 use serde::Deserialize;
 use std::sync::Arc;
 
 use super::params::MapParams;
+use crate::app::engine::EventWindowKey;
+use crate::app::product::{MapProduct, TileKey};
 use crate::server::auth::Reader;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::Query;
-use crate::server::maps::CachedMap;
 use crate::server::mvt::{encode_tile, Layer, TileId, Value};
-use crate::server::payload::Payload;
+use crate::server::payload::{respond, Encoded};
 use crate::server::state::AppState;
 
 pub const MVT: &str = "application/vnd.mapbox-vector-tile";
@@ -72,65 +73,42 @@ pub async fn tile(
             "window_days must be between 1 and 366",
         ));
     }
-    let key = MapParams {
+    let req = MapParams {
         date: q.date,
         known_on: q.known_on,
         region: q.region,
     }
-    .key(&state)?;
-    let map = state.cache.control(&state, &key).await?;
-    let tkey = (id, layers, window);
-    let bytes = match map.cached_tile(&tkey) {
-        Some(b) => b,
-        None => {
+    .request(&state)?;
+    let tkey: TileKey = (z, x, y, layers, window);
+    let body = state
+        .app(move |e| {
+            let map = e.map(&req)?;
+            if let Some(b) = map.tiles.get(&tkey) {
+                return Ok(b);
+            }
             let events = if layers & EVENTS != 0 {
-                Some(events_for(&state, &map, window).await?)
+                let date = map.map.date();
+                Some(e.events(&EventWindowKey {
+                    from: date - Duration::days(i64::from(window) - 1),
+                    to: date,
+                    actor: None,
+                    event_type: None,
+                    known_on: req.known_on,
+                })?)
             } else {
                 None
             };
-            let m = Arc::clone(&map);
-            let b = tokio::task::spawn_blocking(move || {
-                Payload::new(encode(&m, id, layers, events.as_ref().map(|v| v.as_slice())).to_vec())
-            })
-            .await
-            .map_err(ApiError::internal)?;
-            map.keep_tile(tkey, b.clone());
-            b
-        }
-    };
-    Ok(bytes.respond(&headers, MVT, "public, max-age=60"))
+            let b = Encoded::new(
+                encode(&map, id, layers, events.as_ref().map(|v| v.0.as_slice())).to_vec(),
+            );
+            map.tiles.insert(tkey, b.clone());
+            Ok(b)
+        })
+        .await?;
+    Ok(respond(&body, &headers, MVT, "public, max-age=60"))
 }
 
-async fn events_for(
-    state: &Arc<AppState>,
-    map: &Arc<CachedMap>,
-    window: u32,
-) -> ApiResult<Arc<Vec<frontline_store::StoredEvent>>> {
-    if let Some(e) = map.cached_events(window) {
-        return Ok(e);
-    }
-    let date = map.map.date();
-    let filter = EventFilter {
-        from: Some(date - Duration::days(i64::from(window) - 1)),
-        to: Some(date),
-        ..Default::default()
-    };
-    let events = Arc::new(
-        state
-            .db
-            .run(move |db| db.store.stored_events(&filter))
-            .await??,
-    );
-    map.keep_events(window, Arc::clone(&events));
-    Ok(events)
-}
-
-fn encode(
-    map: &CachedMap,
-    id: TileId,
-    layers: u8,
-    events: Option<&[frontline_store::StoredEvent]>,
-) -> Bytes {
+fn encode(map: &MapProduct, id: TileId, layers: u8, events: Option<&[Event]>) -> Bytes {
     let mut out = Vec::new();
     if layers & CONTROL != 0 {
         let mut l = Layer::new("control", id);
@@ -140,6 +118,7 @@ fn encode(
                 ("status", Value::String(f.status.as_str().to_owned())),
                 ("area_km2", Value::Double(f.area_km2)),
                 ("mean_confidence", Value::Double(f.mean_confidence)),
+                ("low_confidence", Value::Bool(f.low_confidence)),
             ];
             if let Some(a2) = &f.actor2 {
                 props.push(("actor2", Value::String(a2.to_string())));
@@ -150,8 +129,7 @@ fn encode(
     }
     if let Some(events) = events {
         let mut l = Layer::new("events", id);
-        for (i, s) in events.iter().enumerate() {
-            let e = &s.event;
+        for (i, e) in events.iter().enumerate() {
             let mut props = vec![
                 ("type", Value::String(e.event_type.as_str().to_owned())),
                 ("date", Value::String(e.date.to_string())),

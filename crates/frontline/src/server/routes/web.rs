@@ -16,6 +16,7 @@ use serde_json::{json, Value};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
+use crate::app::KnownOn;
 use crate::server::auth::Reader;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::state::AppState;
@@ -162,7 +163,9 @@ pub async fn extent(
     State(state): State<Arc<AppState>>,
     Reader(_): Reader,
 ) -> ApiResult<Json<Value>> {
-    let known = state.cache.observations(&state, None).await?;
+    let (known, region) = state
+        .app(|e| Ok((e.known(KnownOn::NOW)?, e.region(None)?)))
+        .await?;
     let first = known
         .observations
         .iter()
@@ -173,39 +176,31 @@ pub async fn extent(
         .iter()
         .map(|o| o.observed.last_day())
         .max();
-    let today = (state.today)();
-    let region = state.default_region.clone();
-    let codes: Vec<String> = region.split(',').map(str::to_owned).collect();
-    let bbox = state
-        .db
-        .run(move |db| -> ApiResult<Option<[f64; 4]>> {
-            let mut b: Option<[f64; 4]> = None;
-            for code in &codes {
-                let Some(area) = db.store.area(code)? else {
-                    continue;
-                };
-                if let Some(r) = area.geometry().bounding_rect() {
-                    let (lo, hi) = (r.min(), r.max());
-                    b = Some(match b {
-                        None => [lo.x, lo.y, hi.x, hi.y],
-                        Some(o) => [
-                            o[0].min(lo.x),
-                            o[1].min(lo.y),
-                            o[2].max(hi.x),
-                            o[3].max(hi.y),
-                        ],
-                    });
-                }
+    let today = state.today();
+    let bbox = {
+        let mut b: Option<[f64; 4]> = None;
+        for part in &region.parts {
+            if let Some(r) = part.shape.bounding_rect() {
+                let (lo, hi) = (r.min(), r.max());
+                b = Some(match b {
+                    None => [lo.x, lo.y, hi.x, hi.y],
+                    Some(o) => [
+                        o[0].min(lo.x),
+                        o[1].min(lo.y),
+                        o[2].max(hi.x),
+                        o[3].max(hi.y),
+                    ],
+                });
             }
-            Ok(b)
-        })
-        .await??;
+        }
+        b
+    };
     Ok(Json(json!({
         "first": first.map(|d| d.to_string()),
         "last": last.map(|d| d.min(today).to_string()),
         "today": today.to_string(),
         "observations": known.observations.len(),
-        "region": region,
+        "region": region.key,
         "bbox": bbox,
     })))
 }
