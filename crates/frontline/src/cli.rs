@@ -1,5 +1,6 @@
 //! The command-line interface: global options and the list of commands. Each command's own
-//! arguments live beside its implementation in `commands/`.
+//! arguments live beside its implementation in `commands/`; `main.rs` dispatches (so that the
+//! commands never depend on this list).
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -62,15 +63,15 @@ pub enum Command {
     /// Per-actor control polygons on a date (GeoJSON, CSV or GeoPackage).
     Control(commands::control::ControlArgs),
     /// Km² and share per actor on a date (and per country with --by country).
-    Area(commands::control::AreaArgs),
+    Area(commands::area::AreaArgs),
     /// Km² gained and lost per actor between two dates.
-    Diff(commands::control::DiffArgs),
+    Diff(commands::diff::DiffArgs),
     /// The observations that decided who holds a point on a date.
-    Explain(commands::control::ExplainArgs),
+    Explain(commands::explain::ExplainArgs),
     /// Who holds each point of a CSV (id,lat,lon) on a date.
-    Whois(commands::control::WhoisArgs),
+    Whois(commands::whois::WhoisArgs),
     /// People per actor on a date, from the gazetteer (deduplicated).
-    Population(commands::control::PopulationArgs),
+    Population(commands::population::PopulationArgs),
     /// Hold out snapshot towns, estimate them from the rest, compare with the k-nearest baseline.
-    Validate(commands::control::ValidateArgs),
+    Validate(commands::validate::ValidateArgs),
 }

@@ -53,6 +53,17 @@ impl std::str::FromStr for StepSize {
     }
 }
 
+impl std::fmt::Display for StepSize {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Self::Days(n) if n % 7 == 0 => write!(f, "{}w", n / 7),
+            Self::Days(n) => write!(f, "{n}d"),
+            Self::Months(n) if n % 12 == 0 => write!(f, "{}y", n / 12),
+            Self::Months(n) => write!(f, "{n}mo"),
+        }
+    }
+}
+
 impl StepSize {
     /// The day after a step starting on `from` ends.
     pub fn advance(self, from: NaiveDate) -> NaiveDate {

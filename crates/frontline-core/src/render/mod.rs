@@ -23,7 +23,7 @@ pub mod timelapse;
 
 pub use basemap::{Basemap, City, Country, River};
 pub use chart::{chart_scene, AreaChart, Series};
-pub use control::{layers_from_features, layers_from_map};
+pub use control::{change_layers_from_diff, layers_from_features, layers_from_map};
 pub use map::{map_scene, ActorLayer, ChangeLayer, Counter, MapSpec, Panel, PanelContent};
 pub use projection::{GeoBox, Projection};
 pub use raster::{decode_png, encode_png, rasterize, Image};

@@ -77,12 +77,6 @@ pub struct TrendRequest {
     pub with_control: bool,
 }
 
-/// One step of a trend, with the actor's km² at its end when control was estimated.
-pub struct TrendStep {
-    pub row: TrendRow,
-    pub km2: Option<f64>,
-}
-
 impl Engine {
     /// Resolve an area of interest by code or name: a stored area (its outline repaired as the
     /// importers repair outlines), else a city of the gazetteer (its urban-area polygon from
@@ -220,7 +214,7 @@ impl Engine {
 
     /// Per step, the actor's events (duplicates counted once), their spread, attacks outside its
     /// territory and its km² at the step's end.
-    pub fn trend(&self, req: &TrendRequest, max_steps: usize) -> AppResult<Vec<TrendStep>> {
+    pub fn trend(&self, req: &TrendRequest, max_steps: usize) -> AppResult<Vec<TrendRow>> {
         let steps = steps(req.from, req.to, req.step)?;
         if steps.len() > max_steps {
             return Err(AppError::Unprocessable(format!(
@@ -248,7 +242,7 @@ impl Engine {
             .iter()
             .filter_map(|a| a.geometry().bounding_rect().map(|r| (r, a)))
             .collect();
-        let rows = trend(
+        Ok(trend(
             &events.0,
             &req.actor,
             &steps,
@@ -260,21 +254,7 @@ impl Engine {
                     .find(|(r, a)| r.contains(&pt) && a.geometry().contains(&pt))
                     .map(|(_, a)| a.code.clone())
             },
-        );
-        Ok(rows
-            .into_iter()
-            .enumerate()
-            .map(|(i, row)| TrendStep {
-                km2: maps.get(i).map(|m| {
-                    m.territory()
-                        .area_by_actor()
-                        .get(&req.actor)
-                        .copied()
-                        .unwrap_or(0.0)
-                }),
-                row,
-            })
-            .collect())
+        ))
     }
 }
 

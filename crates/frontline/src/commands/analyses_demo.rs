@@ -2,20 +2,19 @@
 //! share of Mosul, the Deir ez-Zor siege, a strike hotspot, the Islamic State's trend, duplicate
 //! strike reports, population per actor and a watch alert.
 
-use anyhow::Context;
-use chrono::NaiveDate;
-use frontline_core::analysis::dedup::{find_duplicates, DedupParams};
-use frontline_core::analysis::enclave::{enclaves, EnclaveParams};
-use frontline_core::analysis::hotspot::{cell_zone, hotspots, HotspotParams};
-use frontline_core::analysis::population::population;
-use frontline_core::analysis::share::share;
-use frontline_core::analysis::trend::{steps, trend, StepSize};
-use frontline_core::analysis::watch::{control_change, Trigger};
-use frontline_core::analysis::Territory;
-use frontline_core::ActorId;
-use frontline_store::{EventFilter, Store};
+use std::path::Path;
 
-use super::analysis_ctx::{resolve_aoi, Estimator, MapOpts};
+use chrono::NaiveDate;
+use frontline::app::analyses::{HotspotRequest, TrendRequest};
+use frontline::app::{Engine, MapRequest, Region, StepSize};
+use frontline_core::analysis::dedup::{find_duplicates, DedupParams};
+use frontline_core::analysis::enclave::EnclaveParams;
+use frontline_core::analysis::watch::{control_change, Trigger};
+use frontline_core::ActorId;
+use frontline_store::EventFilter;
+
+use super::aoi::resolve_aoi;
+use super::args::open_engine;
 
 /// The snapshot's date (data/control/MARKS.md: between late June and early August 2017).
 pub const SNAPSHOT_DATE: &str = "2017-07-20";
@@ -30,22 +29,20 @@ fn pct(x: f64) -> String {
 
 /// One line per analysis. Needs the demo's data imported (boundaries, gazetteer, control,
 /// events); each line says what it rests on.
-pub fn demo_lines(store: &mut Store) -> anyhow::Result<Vec<String>> {
-    let est = Estimator::load(
-        store,
-        &MapOpts {
-            known_on: None,
-            region: vec!["SYR".into(), "IRQ".into()],
-            resolution: 7,
-        },
-    )?;
+pub fn demo_lines(engine: &Engine) -> anyhow::Result<Vec<String>> {
+    let region = Region::parse("region", "SYR,IRQ")?;
+    let on = |d: NaiveDate| MapRequest {
+        region: Some(region.clone()),
+        ..MapRequest::on(d)
+    };
     let d = date(SNAPSHOT_DATE);
-    let snap: Territory = est.territory(d);
+    let snapshot = engine.map(&on(d))?;
+    let snap = snapshot.territory();
     let mut lines = Vec::new();
 
     // Share of a city.
-    let mosul = resolve_aoi(store, "Mosul", None)?;
-    let r = share(&snap, "Mosul", &mosul.geometry)?;
+    let mosul = resolve_aoi(engine, "Mosul", None)?;
+    let r = engine.share(&on(d), &mosul)?;
     let parts: Vec<String> = r
         .rows
         .iter()
@@ -60,7 +57,7 @@ pub fn demo_lines(store: &mut Store) -> anyhow::Result<Vec<String>> {
     ));
 
     // Sieges.
-    let all = enclaves(&snap, &EnclaveParams::default());
+    let all = engine.sieges(&on(d), &EnclaveParams::default())?;
     let airport = frontline_core::LatLon::new(35.284, 40.1757).expect("valid point");
     let cell = snap.at(airport).map(|c| c.cell);
     let deir: Vec<_> = all
@@ -96,9 +93,7 @@ pub fn demo_lines(store: &mut Store) -> anyhow::Result<Vec<String>> {
 
     // Hotspot (day-precision air strikes; UCDP rows have a year only and cannot enter a window).
     let hd = date("2014-10-20");
-    let hp = HotspotParams::default();
-    let ev = super::hotspots::load_events(store, hd, &hp, None, None, None)?;
-    let hr = hotspots(&ev, hd, &hp, cell_zone(h3o::Resolution::Five))?;
+    let hr = engine.hotspots(&HotspotRequest::on(hd))?;
     match hr.hotspots().next() {
         Some(z) => lines.push(format!(
             "Hotspot: 14 days to {hd}: cell {} at {:.2},{:.2}: {} events vs {:.2} per window in its baseline (Poisson p = {:.1e}, z = {:.1}); {} hotspots of {} zones; {} year-precision UCDP events left out",
@@ -118,21 +113,17 @@ pub fn demo_lines(store: &mut Store) -> anyhow::Result<Vec<String>> {
 
     // Trend of the Islamic State, yearly (UCDP's year precision), with km² at each year's end.
     let is = ActorId::new("islamic-state")?;
-    let st = steps(date("2015-01-01"), date("2017-12-31"), StepSize::Months(12))?;
-    let tev = store
-        .events(&EventFilter {
-            from: Some(date("2015-01-01")),
-            to: Some(date("2017-12-31")),
-            actor: Some(is.clone()),
-            ..EventFilter::default()
-        })
-        .context("reading events")?;
-    let prepared = est.prepared();
-    let terr: Vec<Territory> = st
-        .iter()
-        .map(|s| Territory::from_control_map(&prepared.on(s.to).estimate(&est.grid)))
-        .collect();
-    let rows = trend(&tev, &is, &st, |i| terr.get(i), |_| None);
+    let rows = engine.trend(
+        &TrendRequest {
+            actor: is.clone(),
+            from: date("2015-01-01"),
+            to: date("2017-12-31"),
+            step: StepSize::Months(12),
+            map: on(date("2017-12-31")),
+            with_control: true,
+        },
+        usize::MAX,
+    )?;
     let cells: Vec<String> = rows
         .iter()
         .map(|r| {
@@ -153,7 +144,7 @@ pub fn demo_lines(store: &mut Store) -> anyhow::Result<Vec<String>> {
     ));
 
     // Events and duplicates.
-    let strikes = store.stored_events(&EventFilter {
+    let strikes = engine.store().stored_events(&EventFilter {
         event_type: Some(frontline_core::EventType::AirStrike),
         include_duplicates: true,
         ..EventFilter::default()
@@ -172,9 +163,7 @@ pub fn demo_lines(store: &mut Store) -> anyhow::Result<Vec<String>> {
     ));
 
     // Population per actor.
-    let places = store.places()?;
-    let settlements = frontline_store::places::canonical_places(&places);
-    let p = population(&snap, &settlements, None);
+    let (p, _) = engine.population(&on(d), None)?;
     let top: Vec<String> = p
         .rows
         .iter()
@@ -188,15 +177,18 @@ pub fn demo_lines(store: &mut Store) -> anyhow::Result<Vec<String>> {
     ));
 
     // A watch: Mosul between 2016-01-01 and the snapshot.
-    let (w, _) = store.add_watch(
+    let (w, _) = engine.store().add_watch(
         "Mosul",
         Trigger::ControlChange,
         &serde_json::json!({"min_pct_points": 1.0}),
     )?;
     let d0 = date("2016-01-01");
-    let before = share(&est.territory(d0), "Mosul", &mosul.geometry)?;
+    let before = engine.share(&on(d0), &mosul)?;
     let draft = control_change("Mosul", (d0, &before), (d, &r), 1.0);
-    let fired = store.record_check(w.id, d, None, &serde_json::json!({}), draft.as_slice())?;
+    let fired =
+        engine
+            .store()
+            .record_check(w.id, d, None, &serde_json::json!({}), draft.as_slice())?;
     lines.push(match (draft, fired.first()) {
         (Some(_), Some(a)) => format!("Watch {} (control-change on Mosul): {}", w.id, a.message),
         (Some(a), None) => format!(
@@ -209,4 +201,13 @@ pub fn demo_lines(store: &mut Store) -> anyhow::Result<Vec<String>> {
         ),
     });
     Ok(lines)
+}
+
+/// `frontline analyses`: the lines on the current database.
+pub fn run(db: &Path) -> anyhow::Result<()> {
+    let engine = open_engine(db)?;
+    for line in demo_lines(&engine)? {
+        println!("{line}");
+    }
+    Ok(())
 }

@@ -7,9 +7,11 @@ use anyhow::{bail, Context};
 use chrono::NaiveDate;
 use frontline_core::render::{self, chart_scene, AreaChart, Fonts, Series};
 
-use super::map::{actor_style, format_of};
-use super::series::{dates, LayerSource, Step};
-use super::timelapse::{long_date, progress};
+use frontline::app::StepSize;
+
+use super::args::{parse_date, parse_step, progress, BasisArgs};
+use super::layers::{dates, LayerSource};
+use super::look::{actor_style, format_of, long_date};
 
 #[derive(Debug, clap::Args)]
 pub struct ChartArgs {
@@ -29,17 +31,17 @@ pub struct AreaArgs {
     /// control engine's estimate over the database (Syria + Iraq) is drawn.
     #[arg(long, value_name = "DIR")]
     pub layers_dir: Option<PathBuf>,
-    #[arg(long)]
+    #[arg(long, value_parser = parse_date)]
     pub from: NaiveDate,
-    #[arg(long)]
+    #[arg(long, value_parser = parse_date)]
     pub to: NaiveDate,
-    #[arg(long, default_value = "1w")]
-    pub step: Step,
+    #[arg(long, default_value = "1w", value_parser = parse_step)]
+    pub step: StepSize,
     /// Only these actors (repeatable; default: all). Also names the actor of features without one.
     #[arg(long = "actor")]
     pub actors: Vec<String>,
     /// Dates to mark with a dashed line (repeatable).
-    #[arg(long = "mark")]
+    #[arg(long = "mark", value_parser = parse_date)]
     pub marks: Vec<NaiveDate>,
     #[arg(long)]
     pub title: Option<String>,
@@ -55,19 +57,27 @@ pub struct AreaArgs {
     /// Output file: .svg or .png.
     #[arg(long)]
     pub out: PathBuf,
+    /// Without --layers-dir: what was known, the estimated region and the resolution.
+    #[command(flatten)]
+    pub basis: BasisArgs,
 }
 
 pub fn run(db: &std::path::Path, args: ChartArgs) -> anyhow::Result<()> {
     let ChartKind::Area(args) = args.chart;
     let format = format_of(&args.out)?;
-    let source = LayerSource::open(db, args.layers_dir.as_deref(), args.actors.first().cloned())?;
+    let source = LayerSource::open(
+        db,
+        args.layers_dir.as_deref(),
+        args.actors.first().cloned(),
+        &args.basis,
+    )?;
     let steps = dates(args.from, args.to, args.step)?;
     let mut series: Vec<(String, Series)> = Vec::new();
-    let bar = progress(steps.len() as u64);
+    let bar = progress(steps.len() as u64, "estimating km² per date");
     let mut used_dates = Vec::new();
     for d in steps {
         bar.inc(1);
-        let Some((used, layers)) = source.on(d)? else {
+        let Some((used, areas)) = source.areas_on(d)? else {
             continue;
         };
         // A point per distinct source file, dated by the file: a step that falls in a gap
@@ -76,16 +86,16 @@ pub fn run(db: &std::path::Path, args: ChartArgs) -> anyhow::Result<()> {
             continue;
         }
         used_dates.push(used);
-        for l in layers {
-            if !args.actors.is_empty() && !args.actors.contains(&l.id) {
+        for (id, km2) in areas {
+            if !args.actors.is_empty() && !args.actors.contains(&id) {
                 continue;
             }
-            let i = match series.iter().position(|(id, _)| *id == l.id) {
+            let i = match series.iter().position(|(s, _)| *s == id) {
                 Some(i) => i,
                 None => {
-                    let (name, colour) = actor_style(&l.id);
+                    let (name, colour) = actor_style(&id);
                     series.push((
-                        l.id.clone(),
+                        id.clone(),
                         Series {
                             name,
                             colour,
@@ -95,7 +105,7 @@ pub fn run(db: &std::path::Path, args: ChartArgs) -> anyhow::Result<()> {
                     series.len() - 1
                 }
             };
-            series[i].1.points.push((used, l.area_km2));
+            series[i].1.points.push((used, km2));
         }
     }
     bar.finish_and_clear();

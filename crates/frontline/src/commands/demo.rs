@@ -3,18 +3,15 @@
 
 use anyhow::{bail, Context};
 use chrono::NaiveDate;
+use frontline::app::MapRequest;
 use frontline_core::control_map::ControlMap;
-use frontline_core::estimate::{Params, Prepared};
 use frontline_core::{ActorId, AoiKind, Credibility, Grading, Reliability};
 use frontline_store::Store;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::cli::Cli;
-use crate::commands::control;
 use crate::import::{import_path, ImportKind, ImportOptions, RejectMode};
-use clap::Parser;
 
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
@@ -144,8 +141,8 @@ pub fn run(db: &Path, args: DemoArgs) -> anyhow::Result<()> {
     println!("\nLoaded in {:.1} s:", load_time.as_secs_f64());
     println!("{}", store.counts()?);
 
-    control_section(&store, &args.out)?;
     drop(store);
+    control_section(db, &args.out)?;
     pictures_section(db, &args.out)?;
     analyses_section(db)?;
     println!(
@@ -160,82 +157,85 @@ pub fn run(db: &Path, args: DemoArgs) -> anyhow::Result<()> {
 }
 
 /// The seed article's pair of maps, the change map, the area chart and a time-lapse, made by the
-/// same commands a user runs.
+/// commands a user runs (called with the arguments the README's lines give them).
 fn pictures_section(db: &Path, out: &Path) -> anyhow::Result<()> {
+    use super::args::BasisArgs;
+    use super::look::LookArgs;
+    use frontline::app::StepSize;
     println!("\nMaps and charts (in {}):", out.display());
-    let o = |name: &str| out.join(name).display().to_string();
-    let runs: [Vec<String>; 4] = [
-        vec![
-            "map".into(),
-            "--date".into(),
-            "2016-02-01".into(),
-            "--date".into(),
-            "2017-06-05".into(),
-            "--out".into(),
-            o("islamic-state-2016-02-01-and-2017-06-05.png"),
-        ],
-        vec![
-            "map".into(),
-            "--diff".into(),
-            "--date".into(),
-            "2016-02-01".into(),
-            "--date".into(),
-            "2017-06-05".into(),
-            "--out".into(),
-            o("change-2016-02-01-to-2017-06-05.png"),
-        ],
-        vec![
-            "chart".into(),
-            "area".into(),
-            "--from".into(),
-            "2016-02-01".into(),
-            "--to".into(),
-            "2017-07-20".into(),
-            "--step".into(),
-            "1m".into(),
-            "--mark".into(),
-            "2016-02-01".into(),
-            "--mark".into(),
-            "2017-06-05".into(),
-            "--title".into(),
-            "Area held in Syria and Iraq".into(),
-            "--credit".into(),
-            "Frontline's estimate from the Wikipedia detailed-map modules (CC BY-SA) and dated control changes".into(),
-            "--out".into(),
-            o("area-chart.svg"),
-        ],
-        vec![
-            "timelapse".into(),
-            "--from".into(),
-            "2016-02-01".into(),
-            "--to".into(),
-            "2017-07-01".into(),
-            "--step".into(),
-            "1m".into(),
-            "--out".into(),
-            o("timelapse-islamic-state.gif"),
-        ],
-    ];
-    for argv in runs {
-        let cli = Cli::try_parse_from(
-            [
-                "frontline".to_owned(),
-                "--db".to_owned(),
-                db.display().to_string(),
-            ]
-            .into_iter()
-            .chain(argv),
-        )?;
-        super::run(cli)?;
-    }
+    let d = |s: &str| -> NaiveDate { s.parse().expect("valid date literal") };
+    let basis = BasisArgs {
+        known_on: None,
+        region: None,
+        resolution: 7,
+    };
+    let look = LookArgs {
+        view: "syria-iraq".into(),
+        width: 1600,
+        height: None,
+        scale: 1.0,
+        title: None,
+        subtitle: None,
+        credit: None,
+    };
+    let pair = [d("2016-02-01"), d("2017-06-05")];
+    let map = |diff: bool, name: &str| super::map::MapArgs {
+        dates: pair.to_vec(),
+        basis: basis.clone(),
+        layers: Vec::new(),
+        captions: Vec::new(),
+        diff,
+        actor: None,
+        out: out.join(name),
+        look: look.clone(),
+    };
+    super::map::run(
+        db,
+        map(false, "islamic-state-2016-02-01-and-2017-06-05.png"),
+    )?;
+    super::map::run(db, map(true, "change-2016-02-01-to-2017-06-05.png"))?;
+    super::chart::run(
+        db,
+        super::chart::ChartArgs {
+            chart: super::chart::ChartKind::Area(super::chart::AreaArgs {
+                layers_dir: None,
+                from: d("2016-02-01"),
+                to: d("2017-07-20"),
+                step: StepSize::Months(1),
+                actors: Vec::new(),
+                marks: pair.to_vec(),
+                title: Some("Area held in Syria and Iraq".into()),
+                width: 1200,
+                height: 700,
+                scale: 1.0,
+                credit: "Frontline's estimate from the Wikipedia detailed-map modules (CC BY-SA) and dated control changes".into(),
+                out: out.join("area-chart.svg"),
+                basis: basis.clone(),
+            }),
+        },
+    )?;
+    super::timelapse::run(
+        db,
+        super::timelapse::TimelapseArgs {
+            layers_dir: None,
+            from: d("2016-02-01"),
+            to: d("2017-07-01"),
+            step: StepSize::Months(1),
+            actor: "islamic-state".into(),
+            delay_ms: 400,
+            out: out.join("timelapse-islamic-state.gif"),
+            look,
+            basis,
+        },
+    )?;
     Ok(())
 }
 
 /// One line per kind of analysis.
 fn analyses_section(db: &Path) -> anyhow::Result<()> {
     println!("\nAnalyses:");
-    let mut store = Store::open(db).with_context(|| format!("opening {}", db.display()))?;
-    for line in super::analyses_demo::demo_lines(&mut store)? {
+    let engine = super::args::open_engine(db)?;
+    for line in super::analyses_demo::demo_lines(&engine)? {
         println!("  {line}");
     }
     Ok(())
@@ -254,27 +254,21 @@ const DATES: [(&str, &str); 3] = [
 
 /// Each actor's km², share and mean confidence on the three dates, the change between them, and
 /// Islamic State's polygons as GeoJSON.
-fn control_section(store: &Store, out: &Path) -> anyhow::Result<()> {
-    let region: Vec<String> = control::DEFAULT_REGION
-        .split(',')
-        .map(str::to_owned)
-        .collect();
+fn control_section(db: &Path, out: &Path) -> anyhow::Result<()> {
+    let engine = super::args::open_engine(db)?;
     let started = Instant::now();
-    let grid = control::region_grid(store, &region, 7)?;
-    let obs = control::observations(store, None)?;
-    let prepared = Prepared::new(&obs, &Params::default());
     let is = ActorId::new("islamic-state").expect("valid id");
     let mut is_km2 = Vec::new();
+    let region = engine.region(None)?;
     println!(
-        "\nControl of Syria + Iraq (H3 resolution 7, {} cells, {:.0} km²):",
-        grid.len(),
-        grid.total_area_km2()
+        "\nControl of {} (H3 resolution 7, {:.0} km²):",
+        region.key, region.km2
     );
     for (date, label) in DATES {
         let date: NaiveDate = date.parse().expect("valid date");
-        let map = prepared.on(date).estimate(&grid);
+        let map = engine.map(&MapRequest::on(date))?;
         let areas = map.areas();
-        let confidence = mean_confidence(&map);
+        let confidence = mean_confidence(&map.map);
         println!("\n{label}:");
         println!(
             "  {:<20} {:>10} {:>7} {:>11}",
@@ -296,7 +290,8 @@ fn control_section(store: &Store, out: &Path) -> anyhow::Result<()> {
             );
         }
         let path = out.join(format!("islamic-state-{date}.geojson"));
-        control::write_actor_geojson(&map, &is, &path)?;
+        std::fs::write(&path, map.geojson_of(&is))
+            .with_context(|| format!("writing {}", path.display()))?;
         println!("  Islamic State's polygons: {}", path.display());
         is_km2.push((label, areas.get(Some(&is))));
     }

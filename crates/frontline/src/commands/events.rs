@@ -11,8 +11,7 @@ use frontline_core::analysis::dedup::{find_duplicates, DedupParams};
 use frontline_core::{ActorId, Event, EventType};
 use frontline_store::{event_key_text, EventFilter, StoredEvent};
 
-use super::analysis_ctx::{open, parse_date};
-use super::share::csv_field;
+use super::args::{csv_field, open_store as open, parse_date};
 
 #[derive(Debug, clap::Args)]
 pub struct EventsArgs {

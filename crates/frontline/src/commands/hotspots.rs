@@ -5,15 +5,13 @@
 
 use std::path::Path;
 
-use anyhow::{bail, Context};
-use chrono::{Duration, NaiveDate};
-use frontline_core::analysis::dedup::{find_duplicates, DedupParams};
-use frontline_core::analysis::hotspot::{cell_zone, hotspots, HotspotParams, HotspotReport, Zone};
-use frontline_core::{ActorId, AoiKind, Event, EventType};
-use frontline_store::{EventFilter, Store};
-use geo::{BoundingRect, Contains};
+use chrono::NaiveDate;
+use frontline::app::analyses::{HotspotRequest, Zones};
+use frontline::app::KnownOn;
+use frontline_core::analysis::hotspot::HotspotParams;
+use frontline_core::{ActorId, AoiKind, EventType};
 
-use super::analysis_ctx::{open, parse_date};
+use super::args::{open_engine, parse_date, parse_known_on, parse_window};
 
 #[derive(Debug, clap::Args)]
 pub struct HotspotsArgs {
@@ -21,7 +19,7 @@ pub struct HotspotsArgs {
     #[arg(long, value_parser = parse_date)]
     pub date: NaiveDate,
     /// Window length: e.g. 14d, 2w, 30d.
-    #[arg(long, default_value = "14d", value_parser = parse_days)]
+    #[arg(long, default_value = "14d", value_parser = parse_window)]
     pub window: u32,
     /// Number of preceding windows forming each zone's baseline.
     #[arg(long, default_value_t = 12)]
@@ -46,105 +44,37 @@ pub struct HotspotsArgs {
     pub all: bool,
     /// Accepted for symmetry with the other `--date` commands: events are not versioned by
     /// recording time here, so this only refuses a time before the events were imported.
-    #[arg(long, value_parser = super::analysis_ctx::parse_known_on)]
-    pub known_on: Option<chrono::DateTime<chrono::Utc>>,
+    #[arg(long, value_parser = parse_known_on)]
+    pub known_on: Option<KnownOn>,
     #[arg(long, default_value = "table", value_parser = ["table", "csv"])]
     pub format: String,
 }
 
-fn parse_days(s: &str) -> Result<u32, String> {
-    match s.parse::<frontline_core::analysis::trend::StepSize>() {
-        Ok(frontline_core::analysis::trend::StepSize::Days(n)) => Ok(n),
-        Ok(_) => Err(format!("{s:?}: give the window in days or weeks (14d, 2w)")),
-        Err(e) => Err(e.to_string()),
-    }
-}
-
-/// The events (store-linked duplicates hidden, cross-dataset reports merged) the test needs.
-pub fn load_events(
-    store: &Store,
-    date: NaiveDate,
-    params: &HotspotParams,
-    actor: Option<ActorId>,
-    event_type: Option<EventType>,
-    known_on: Option<chrono::DateTime<chrono::Utc>>,
-) -> anyhow::Result<Vec<Event>> {
-    let span = i64::from(params.window_days) * (i64::from(params.baseline_windows) + 1);
-    let filter = EventFilter {
-        from: Some(date - Duration::days(span)),
-        to: Some(date),
-        actor,
-        event_type,
-        ..EventFilter::default()
+/// The hotspot test these arguments name (the request `/api/hotspots` makes too).
+pub fn request(args: &HotspotsArgs) -> anyhow::Result<HotspotRequest> {
+    let zones = match args.by.as_str() {
+        "cell" => Zones::Cells(args.zone_resolution),
+        "province" => Zones::Areas(AoiKind::Province),
+        _ => Zones::Areas(AoiKind::Country),
     };
-    let stored = store.stored_events(&filter).context("reading events")?;
-    let events: Vec<Event> = stored
-        .into_iter()
-        .filter(|s| known_on.is_none_or(|k| s.recorded_at <= k))
-        .map(|s| s.event)
-        .collect();
-    let d = find_duplicates(&events, &DedupParams::default());
-    Ok(d.deduplicated(&events))
-}
-
-/// Zones from the store's areas of a kind (point in polygon, bounding boxes first).
-pub fn area_zones(store: &Store, kind: AoiKind) -> anyhow::Result<impl Fn(&Event) -> Option<Zone>> {
-    let areas = store.areas(Some(kind)).context("reading areas")?;
-    if areas.is_empty() {
-        bail!("no areas of kind {kind} in the store: import boundaries first");
-    }
-    let boxed: Vec<_> = areas
-        .into_iter()
-        .filter_map(|a| a.geometry().bounding_rect().map(|r| (r, a)))
-        .collect();
-    Ok(move |e: &Event| {
-        let p = e.location.point();
-        boxed
-            .iter()
-            .find(|(r, a)| r.contains(&p) && a.geometry().contains(&p))
-            .map(|(_, a)| Zone::Area(format!("{} {}", a.code, a.name)))
-    })
-}
-
-pub fn report(store: &Store, args: &HotspotsArgs) -> anyhow::Result<HotspotReport> {
-    let params = HotspotParams {
-        window_days: args.window,
-        baseline_windows: args.baseline,
-        alpha: args.alpha,
-        min_events: args.min_events,
-    };
-    let events = load_events(
-        store,
-        args.date,
-        &params,
-        args.actor.clone(),
-        args.event_type,
-        args.known_on,
-    )?;
-    Ok(match args.by.as_str() {
-        "cell" => {
-            let res = h3o::Resolution::try_from(args.zone_resolution)
-                .map_err(|_| anyhow::anyhow!("--zone-resolution must be 0–15"))?;
-            hotspots(&events, args.date, &params, cell_zone(res))?
-        }
-        "province" => hotspots(
-            &events,
-            args.date,
-            &params,
-            area_zones(store, AoiKind::Province)?,
-        )?,
-        _ => hotspots(
-            &events,
-            args.date,
-            &params,
-            area_zones(store, AoiKind::Country)?,
-        )?,
+    Ok(HotspotRequest {
+        date: args.date,
+        params: HotspotParams {
+            window_days: args.window,
+            baseline_windows: args.baseline,
+            alpha: args.alpha,
+            min_events: args.min_events,
+        },
+        zones,
+        actor: args.actor.clone(),
+        event_type: args.event_type,
+        known_on: args.known_on.unwrap_or_default(),
     })
 }
 
 pub fn run(db: &Path, args: HotspotsArgs) -> anyhow::Result<()> {
-    let store = open(db)?;
-    let r = report(&store, &args)?;
+    let engine = open_engine(db)?;
+    let r = engine.hotspots(&request(&args)?)?;
     let shown: Vec<_> = r.zones.iter().filter(|z| args.all || z.hotspot).collect();
     if args.format == "csv" {
         println!(
@@ -153,7 +83,7 @@ pub fn run(db: &Path, args: HotspotsArgs) -> anyhow::Result<()> {
         for z in shown {
             println!(
                 "{},{:.4},{:.4},{},{},{},{},{:.4},{:.3e},{:.2},{}",
-                super::share::csv_field(&z.zone.label()),
+                super::args::csv_field(&z.zone.label()),
                 z.centre.lat(),
                 z.centre.lon(),
                 z.count,

@@ -3,13 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use chrono::NaiveDate;
-use frontline_core::analysis::population::population;
-use frontline_core::analysis::share::{share, ShareReport};
-use frontline_core::analysis::trend::{steps, StepSize};
+use frontline::app::StepSize;
+use frontline_core::analysis::share::ShareReport;
+use frontline_core::analysis::trend::steps;
 
-use super::analysis_ctx::{open, parse_date, resolve_aoi, Estimator, MapOpts};
+use super::aoi::resolve_aoi;
+use super::args::{csv_field, open_engine, parse_date, parse_step, BasisArgs};
 
 #[derive(Debug, clap::Args)]
 pub struct ShareArgs {
@@ -25,8 +26,8 @@ pub struct ShareArgs {
     #[arg(long, value_parser = parse_date, requires = "from")]
     pub to: Option<NaiveDate>,
     /// Step of the series: 14d, 2w, 1mo, 1y.
-    #[arg(long, default_value = "1mo")]
-    pub step: String,
+    #[arg(long, default_value = "1mo", value_parser = parse_step)]
+    pub step: StepSize,
     /// Also count the people per actor (deduplicated gazetteer).
     #[arg(long)]
     pub population: bool,
@@ -36,24 +37,20 @@ pub struct ShareArgs {
     #[arg(long, default_value = "table", value_parser = ["table", "csv"])]
     pub format: String,
     #[command(flatten)]
-    pub map: MapOpts,
+    pub map: BasisArgs,
 }
 
 pub fn run(db: &Path, args: ShareArgs) -> anyhow::Result<()> {
-    let store = open(db)?;
-    let aoi = resolve_aoi(&store, &args.aoi, args.urban_areas.as_deref())?;
-    let est = Estimator::load(&store, &args.map)?;
+    let engine = open_engine(db)?;
+    let aoi = resolve_aoi(&engine, &args.aoi, args.urban_areas.as_deref())?;
     let dates: Vec<NaiveDate> = match (args.from, args.to) {
-        (Some(from), Some(to)) => {
-            let size: StepSize = args.step.parse().context("--step")?;
-            steps(from, to, size)?
-                .into_iter()
-                .map(|s| s.from)
-                .chain([to])
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
-                .collect()
-        }
+        (Some(from), Some(to)) => steps(from, to, args.step)?
+            .into_iter()
+            .map(|s| s.from)
+            .chain([to])
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect(),
         _ => vec![args.date.expect("clap requires --date without --from")],
     };
     if dates.is_empty() {
@@ -69,22 +66,17 @@ pub fn run(db: &Path, args: ShareArgs) -> anyhow::Result<()> {
         println!("date,aoi,actor,area_km2,share_pct,share_of_assessed_pct{extra}");
     } else {
         println!("{} — {}", aoi.name, aoi.how);
-        if let Some(k) = args.map.known_on {
-            println!("as known on {}", k.to_rfc3339());
+        if let Some(k) = args.map.known_on.and_then(|k| k.label()) {
+            println!("as known on {k}");
         }
     }
-    let places = if args.population {
-        store.places().context("reading the gazetteer")?
-    } else {
-        Vec::new()
-    };
-    let settlements = frontline_store::places::canonical_places(&places);
     for date in dates {
-        let t = est.territory(date);
-        let r: ShareReport = share(&t, &aoi.name, &aoi.geometry)?;
-        let pop = args
-            .population
-            .then(|| population(&t, &settlements, Some(&aoi.geometry)));
+        let req = args.map.request(date);
+        let r: ShareReport = engine.share(&req, &aoi)?;
+        let pop = match args.population {
+            true => Some(engine.population(&req, Some(&aoi.geometry))?.0),
+            false => None,
+        };
         if csv {
             for row in &r.rows {
                 let mut line = format!(
@@ -140,12 +132,4 @@ pub fn run(db: &Path, args: ShareArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
 }

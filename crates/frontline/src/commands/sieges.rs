@@ -4,10 +4,10 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use frontline_core::analysis::enclave::{enclaves, Alignment, EnclaveParams};
+use frontline_core::analysis::enclave::{Alignment, EnclaveParams};
 use frontline_core::ActorId;
 
-use super::analysis_ctx::{open, parse_date, Estimator, MapOpts};
+use super::args::{open_engine, parse_date, BasisArgs};
 
 #[derive(Debug, clap::Args)]
 pub struct SiegesArgs {
@@ -32,7 +32,7 @@ pub struct SiegesArgs {
     #[arg(long, default_value = "table", value_parser = ["table", "csv"])]
     pub format: String,
     #[command(flatten)]
-    pub map: MapOpts,
+    pub map: BasisArgs,
 }
 
 pub fn params(
@@ -55,11 +55,10 @@ pub fn params(
 }
 
 pub fn run(db: &Path, args: SiegesArgs) -> anyhow::Result<()> {
-    let store = open(db)?;
-    let est = Estimator::load(&store, &args.map)?;
-    let t = est.territory(args.date);
+    let engine = open_engine(db)?;
     let p = params(args.threshold, args.min_km2, &args.friends)?;
-    let list: Vec<_> = enclaves(&t, &p)
+    let list: Vec<_> = engine
+        .sieges(&args.map.request(args.date), &p)?
         .into_iter()
         .filter(|e| args.all || e.encircled)
         .filter(|e| args.actor.as_ref().is_none_or(|a| *a == e.actor))
@@ -94,10 +93,10 @@ pub fn run(db: &Path, args: SiegesArgs) -> anyhow::Result<()> {
         list.len(),
         args.threshold,
         args.min_km2,
-        args.map.known_on.map_or(String::new(), |k| format!(
-            "; as known on {}",
-            k.to_rfc3339()
-        ))
+        args.map
+            .known_on
+            .and_then(|k| k.label())
+            .map_or(String::new(), |k| format!("; as known on {k}"))
     );
     for e in &list {
         let per: Vec<String> = e

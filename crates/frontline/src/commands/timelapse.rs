@@ -6,10 +6,12 @@ use std::path::PathBuf;
 use anyhow::{bail, Context};
 use chrono::NaiveDate;
 use frontline_core::render::{self, map_scene, Fonts, MapSpec, Panel, PanelContent};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::map::{counter_for, LookArgs};
-use super::series::{dates, LayerSource, Step};
+use frontline::app::StepSize;
+
+use super::args::{parse_date, parse_step, progress, BasisArgs};
+use super::layers::{dates, LayerSource};
+use super::look::{counter_for, long_date, LookArgs};
 
 #[derive(Debug, clap::Args)]
 pub struct TimelapseArgs {
@@ -17,13 +19,13 @@ pub struct TimelapseArgs {
     /// control engine's estimate over the database (Syria + Iraq) is drawn.
     #[arg(long, value_name = "DIR")]
     pub layers_dir: Option<PathBuf>,
-    #[arg(long)]
+    #[arg(long, value_parser = parse_date)]
     pub from: NaiveDate,
-    #[arg(long)]
+    #[arg(long, value_parser = parse_date)]
     pub to: NaiveDate,
-    /// Time between frames: 1d, 1w, 1m …
-    #[arg(long, default_value = "1w")]
-    pub step: Step,
+    /// Time between frames: 1d, 1w, 1mo …
+    #[arg(long, default_value = "1w", value_parser = parse_step)]
+    pub step: StepSize,
     /// The actor whose area is counted (also the actor of features that name none).
     #[arg(long, default_value = "islamic-state")]
     pub actor: String,
@@ -35,11 +37,9 @@ pub struct TimelapseArgs {
     pub out: PathBuf,
     #[command(flatten)]
     pub look: LookArgs,
-}
-
-/// "1 February 2016".
-pub fn long_date(d: NaiveDate) -> String {
-    d.format("%-d %B %Y").to_string()
+    /// Without --layers-dir: what was known, the estimated region and the resolution.
+    #[command(flatten)]
+    pub basis: BasisArgs,
 }
 
 pub fn run(db: &std::path::Path, args: TimelapseArgs) -> anyhow::Result<()> {
@@ -50,12 +50,17 @@ pub fn run(db: &std::path::Path, args: TimelapseArgs) -> anyhow::Result<()> {
     {
         bail!("{}: the time-lapse is written as .gif", args.out.display());
     }
-    let region = args.look.region()?;
+    let region = args.look.view()?;
     let base = args.look.basemap(&region)?;
-    let source = LayerSource::open(db, args.layers_dir.as_deref(), Some(args.actor.clone()))?;
+    let source = LayerSource::open(
+        db,
+        args.layers_dir.as_deref(),
+        Some(args.actor.clone()),
+        &args.basis,
+    )?;
     let steps = dates(args.from, args.to, args.step)?;
     let fonts = Fonts::embedded();
-    let bar = progress(steps.len() as u64);
+    let bar = progress(steps.len() as u64, "drawing frames");
     let mut frames = Vec::with_capacity(steps.len());
     for d in steps {
         bar.inc(1);
@@ -98,17 +103,4 @@ pub fn run(db: &std::path::Path, args: TimelapseArgs) -> anyhow::Result<()> {
     std::fs::write(&args.out, gif).with_context(|| format!("writing {}", args.out.display()))?;
     println!("{} ({} frames)", args.out.display(), frames.len());
     Ok(())
-}
-
-/// A progress bar on a terminal, hidden otherwise.
-pub fn progress(len: u64) -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
-    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        bar.set_draw_target(ProgressDrawTarget::hidden());
-    }
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    bar
 }

@@ -4,16 +4,12 @@
 
 use std::path::Path;
 
-use anyhow::Context;
 use chrono::NaiveDate;
-use frontline_core::analysis::dedup::{find_duplicates, DedupParams};
-use frontline_core::analysis::trend::{steps, trend, StepSize, TrendRow};
-use frontline_core::analysis::Territory;
-use frontline_core::{ActorId, AoiKind, EventType};
-use frontline_store::{EventFilter, Store};
-use geo::{BoundingRect, Contains};
+use frontline::app::analyses::TrendRequest;
+use frontline::app::StepSize;
+use frontline_core::{ActorId, EventType};
 
-use super::analysis_ctx::{open, parse_date, Estimator, MapOpts};
+use super::args::{open_engine, parse_date, parse_step, BasisArgs};
 
 #[derive(Debug, clap::Args)]
 pub struct TrendArgs {
@@ -24,76 +20,28 @@ pub struct TrendArgs {
     #[arg(long, value_parser = parse_date)]
     pub to: NaiveDate,
     /// 14d, 2w, 1mo, 3mo, 1y.
-    #[arg(long, default_value = "1mo")]
-    pub step: String,
+    #[arg(long, default_value = "1mo", value_parser = parse_step)]
+    pub step: StepSize,
     /// Skip the control estimates (no km², no attacks-outside column): much faster.
     #[arg(long)]
     pub no_control: bool,
     #[arg(long, default_value = "table", value_parser = ["table", "csv"])]
     pub format: String,
     #[command(flatten)]
-    pub map: MapOpts,
-}
-
-/// The trend rows, estimating control at each step's end unless `no_control`.
-pub fn rows(store: &Store, args: &TrendArgs) -> anyhow::Result<Vec<TrendRow>> {
-    let size: StepSize = args.step.parse().context("--step")?;
-    let steps = steps(args.from, args.to, size)?;
-    let filter = EventFilter {
-        from: Some(args.from),
-        to: Some(args.to),
-        actor: Some(args.actor.clone()),
-        ..EventFilter::default()
-    };
-    let events: Vec<_> = store
-        .stored_events(&filter)
-        .context("reading events")?
-        .into_iter()
-        .filter(|s| args.map.known_on.is_none_or(|k| s.recorded_at <= k))
-        .map(|s| s.event)
-        .collect();
-    let events = find_duplicates(&events, &DedupParams::default()).deduplicated(&events);
-    let territories: Vec<Territory> = if args.no_control {
-        Vec::new()
-    } else {
-        let est = Estimator::load(store, &args.map)?;
-        let prepared = est.prepared();
-        let bar = super::analysis_ctx::progress(steps.len() as u64, "estimating control per step");
-        let out = steps
-            .iter()
-            .map(|s| {
-                bar.inc(1);
-                Territory::from_control_map(&prepared.on(s.to).estimate(&est.grid))
-            })
-            .collect();
-        bar.finish_and_clear();
-        out
-    };
-    let provinces = store
-        .areas(Some(AoiKind::Province))
-        .context("reading provinces")?;
-    let boxed: Vec<_> = provinces
-        .iter()
-        .filter_map(|a| a.geometry().bounding_rect().map(|r| (r, a)))
-        .collect();
-    Ok(trend(
-        &events,
-        &args.actor,
-        &steps,
-        |i| territories.get(i),
-        |p| {
-            let pt = p.point();
-            boxed
-                .iter()
-                .find(|(r, a)| r.contains(&pt) && a.geometry().contains(&pt))
-                .map(|(_, a)| a.code.clone())
-        },
-    ))
+    pub map: BasisArgs,
 }
 
 pub fn run(db: &Path, args: TrendArgs) -> anyhow::Result<()> {
-    let store = open(db)?;
-    let rows = rows(&store, &args)?;
+    let engine = open_engine(db)?;
+    let req = TrendRequest {
+        actor: args.actor.clone(),
+        from: args.from,
+        to: args.to,
+        step: args.step,
+        map: args.map.request(args.to),
+        with_control: !args.no_control,
+    };
+    let rows = engine.trend(&req, usize::MAX)?;
     let types: Vec<EventType> = EventType::ALL
         .into_iter()
         .filter(|t| rows.iter().any(|r| r.events_by_type.contains_key(t)))

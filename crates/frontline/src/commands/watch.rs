@@ -7,17 +7,20 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use chrono::{Duration, NaiveDate};
 use frontline_core::analysis::hotspot::{hotspots, HotspotParams, Zone};
-use frontline_core::analysis::share::{share, Holder, ShareReport, ShareRow};
+use frontline_core::analysis::share::{Holder, ShareReport, ShareRow};
 use frontline_core::analysis::watch::{
     activity_spike, control_change, AlertDraft, Trigger, DEFAULT_MIN_PCT_POINTS,
 };
 use frontline_core::ActorId;
 use frontline_store::watch::Watch;
-use frontline_store::Store;
 use geo::Contains;
 use serde_json::json;
 
-use super::analysis_ctx::{open, parse_date, resolve_aoi, Estimator, MapOpts};
+use frontline::app::engine::EventWindowKey;
+use frontline::app::Engine;
+
+use super::aoi::resolve_aoi;
+use super::args::{open_engine, parse_date, BasisArgs};
 
 #[derive(Debug, clap::Args)]
 pub struct WatchArgs {
@@ -63,21 +66,22 @@ pub struct CheckArgs {
     #[arg(long)]
     pub urban_areas: Option<PathBuf>,
     #[command(flatten)]
-    pub map: MapOpts,
+    pub map: BasisArgs,
 }
 
 pub fn run(db: &Path, args: WatchArgs) -> anyhow::Result<()> {
-    let mut store = open(db)?;
+    let engine = open_engine(db)?;
     match args.command {
         WatchCommand::Add(a) => {
             // Resolve now so that a misspelt area fails at once.
-            let aoi = resolve_aoi(&store, &a.aoi, None)?;
+            let aoi = resolve_aoi(&engine, &a.aoi, None)?;
             let trigger: Trigger = a.on.parse()?;
             let params = match trigger {
                 Trigger::ControlChange => json!({ "min_pct_points": a.min_pct_points }),
                 Trigger::ActivitySpike => json!({ "window_days": a.window_days, "alpha": a.alpha }),
             };
-            let (w, new) = store
+            let (w, new) = engine
+                .store()
                 .add_watch(&a.aoi, trigger, &params)
                 .context("storing the watch")?;
             println!(
@@ -92,7 +96,8 @@ pub fn run(db: &Path, args: WatchArgs) -> anyhow::Result<()> {
             Ok(())
         }
         WatchCommand::List => {
-            for w in store.watches()? {
+            let watches = engine.store().watches()?;
+            for w in watches {
                 println!(
                     "watch {}: {} on {} {} (since {})",
                     w.id,
@@ -101,14 +106,15 @@ pub fn run(db: &Path, args: WatchArgs) -> anyhow::Result<()> {
                     w.params,
                     w.created_at.to_rfc3339()
                 );
-                for a in store.alerts(Some(w.id))? {
+                let alerts = engine.store().alerts(Some(w.id))?;
+                for a in alerts {
                     println!("  {} [{}] {}", a.date, a.trigger, a.message);
                 }
             }
             Ok(())
         }
         WatchCommand::Check(c) => {
-            let fired = check(&mut store, &c)?;
+            let fired = check(&engine, &c)?;
             if fired.is_empty() {
                 println!("no new alerts on {}", c.date);
             }
@@ -160,28 +166,18 @@ fn rows_from_json(v: &serde_json::Value) -> Option<ShareReport> {
 
 /// Evaluate every watch on `args.date`; returns the alerts that fired now.
 pub fn check(
-    store: &mut Store,
+    engine: &Engine,
     args: &CheckArgs,
 ) -> anyhow::Result<Vec<(Watch, frontline_store::watch::StoredAlert)>> {
-    let watches = store.watches()?;
-    let mut est: Option<Estimator> = None;
-    let mut territories: std::collections::HashMap<NaiveDate, frontline_core::analysis::Territory> =
-        Default::default();
+    let watches = engine.store().watches()?;
+    let known_on = args.map.known_on.unwrap_or_default();
     let mut fired = Vec::new();
     for w in watches {
-        let aoi = resolve_aoi(store, &w.aoi, args.urban_areas.as_deref())?;
-        let last = store.last_check(w.id)?;
+        let aoi = resolve_aoi(engine, &w.aoi, args.urban_areas.as_deref())?;
+        let last = engine.store().last_check(w.id)?;
         let (drafts, state): (Vec<AlertDraft>, serde_json::Value) = match w.trigger {
             Trigger::ControlChange => {
-                if est.is_none() {
-                    est = Some(Estimator::load(store, &args.map)?);
-                }
-                let e = est.as_ref().expect("just loaded");
-                let now = share(
-                    territory(&mut territories, e, args.date),
-                    &aoi.name,
-                    &aoi.geometry,
-                )?;
+                let now = engine.share(&args.map.request(args.date), &aoi)?;
                 let before = match last
                     .as_ref()
                     .and_then(|c| rows_from_json(&c.state).map(|r| (c.date, r)))
@@ -189,10 +185,7 @@ pub fn check(
                     Some(prev) => prev,
                     None => {
                         let d0 = args.date - Duration::days(args.lookback_days);
-                        (
-                            d0,
-                            share(territory(&mut territories, e, d0), &aoi.name, &aoi.geometry)?,
-                        )
+                        (d0, engine.share(&args.map.request(d0), &aoi)?)
                     }
                 };
                 let min = w
@@ -220,21 +213,22 @@ pub fn check(
                         .unwrap_or(0.01),
                     ..HotspotParams::default()
                 };
-                let events = super::hotspots::load_events(
-                    store,
-                    args.date,
-                    &params,
-                    None,
-                    None,
-                    args.map.known_on,
-                )?;
+                let span = i64::from(params.window_days) * (i64::from(params.baseline_windows) + 1);
+                let events = engine.events(&EventWindowKey {
+                    from: args.date - Duration::days(span),
+                    to: args.date,
+                    actor: None,
+                    event_type: None,
+                    known_on,
+                })?;
                 let zone = Zone::Area(aoi.name.clone());
-                let r = hotspots(&events, args.date, &params, |e| {
+                let r = hotspots(&events.0, args.date, &params, |e| {
                     aoi.geometry
                         .contains(&e.location.point())
                         .then(|| zone.clone())
                 })?;
-                let last_fired = store
+                let last_fired = engine
+                    .store()
                     .alerts(Some(w.id))?
                     .into_iter()
                     .filter(|a| a.trigger == Trigger::ActivitySpike)
@@ -250,17 +244,13 @@ pub fn check(
                 )
             }
         };
-        for a in store.record_check(w.id, args.date, args.map.known_on, &state, &drafts)? {
+        let recorded =
+            engine
+                .store()
+                .record_check(w.id, args.date, known_on.cutoff(), &state, &drafts)?;
+        for a in recorded {
             fired.push((w.clone(), a));
         }
     }
     Ok(fired)
-}
-
-fn territory<'a>(
-    cache: &'a mut std::collections::HashMap<NaiveDate, frontline_core::analysis::Territory>,
-    est: &Estimator,
-    date: NaiveDate,
-) -> &'a frontline_core::analysis::Territory {
-    cache.entry(date).or_insert_with(|| est.territory(date))
 }

@@ -245,12 +245,8 @@ pub async fn trend_of(
         },
         with_control: true,
     };
-    let steps = state.app(move |e| e.trend(&req, MAX_TREND_STEPS)).await?;
-    let (rows, km2): (Vec<_>, Vec<_>) = steps
-        .into_iter()
-        .map(|s| (s.row, s.km2.unwrap_or(0.0)))
-        .unzip();
-
+    let rows = state.app(move |e| e.trend(&req, MAX_TREND_STEPS)).await?;
+    let km2 = rows.iter().map(|r| r.km2.unwrap_or(0.0));
     Ok(Json(json!({
         "rows": rows.iter().zip(km2).map(|(r, km2)| json!({
             "from": r.from.to_string(), "to": r.to.to_string(),
