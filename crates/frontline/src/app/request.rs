@@ -231,6 +231,26 @@ impl WindowDays {
     }
 }
 
+/// An outline given by a user (an area of interest, an analyst's polygon), repaired as the
+/// importers repair outlines: a self-touching or self-crossing ring becomes the union of its
+/// parts; an outline with no area left is refused.
+pub fn outline(
+    field: &'static str,
+    mp: geo::MultiPolygon<f64>,
+) -> Result<geo::MultiPolygon<f64>, AppError> {
+    let fixed = frontline_core::geometry::make_valid(mp)
+        .map_err(|e| AppError::Unprocessable(format!("{field}: {e}")))?;
+    if fixed.repaired {
+        tracing::info!(problem = ?fixed.problem, "repaired an invalid outline");
+    }
+    if frontline_core::geometry::area_km2(&fixed.geometry) <= 0.0 {
+        return Err(AppError::Unprocessable(format!(
+            "{field}: the outline has no area"
+        )));
+    }
+    Ok(fixed.geometry)
+}
+
 /// The one step type of every series (charts, time-lapses, trends): `14d`, `2w`, `1mo`, `1y`.
 pub use frontline_core::analysis::trend::StepSize;
 

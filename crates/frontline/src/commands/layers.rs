@@ -110,10 +110,7 @@ impl LayerSource {
 
     /// Km² per actor in force on `date` and the date they are for: from the engine's area
     /// tables (no polygons are drawn for a chart), or from a file's layers.
-    pub fn areas_on(
-        &self,
-        date: NaiveDate,
-    ) -> anyhow::Result<Option<(NaiveDate, ActorAreas)>> {
+    pub fn areas_on(&self, date: NaiveDate) -> anyhow::Result<Option<(NaiveDate, ActorAreas)>> {
         match self {
             Self::Engine(e) => {
                 let t = e.engine.areas(&e.request(date))?;

@@ -133,6 +133,9 @@ impl AreaInput {
                 ))
             }
         };
+        // Repaired at the edge, as the boundary importer repairs outlines: a bowtie is stored
+        // as the two triangles it draws, not as sent.
+        let shape = crate::app::request::outline("geometry", shape)?;
         Ok(AreaOfInterest::new(
             code,
             &self.name,

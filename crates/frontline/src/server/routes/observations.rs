@@ -317,10 +317,15 @@ impl ObservationInput {
             Footprint::Area(_) => FeatureType::Area,
             Footprint::Point(_) => FeatureType::Town,
         });
+        // An analyst's polygon is repaired as the importers repair outlines.
+        let footprint = match self.geometry {
+            Footprint::Area(mp) => Footprint::Area(crate::app::request::outline("geometry", mp)?),
+            point => point,
+        };
         let o = Observation {
             key,
             label: self.label.filter(|l| !l.trim().is_empty()),
-            footprint: self.geometry,
+            footprint,
             feature,
             actor: self.actor,
             actor2: self.actor2,
