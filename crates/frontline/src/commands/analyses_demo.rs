@@ -30,7 +30,7 @@ fn pct(x: f64) -> String {
 
 /// One line per analysis. Needs the demo's data imported (boundaries, gazetteer, control,
 /// events); each line says what it rests on.
-pub fn demo_lines(store: &mut Store) -> anyhow::Result<Vec<String>> {
+pub fn demo_lines(store: &Store) -> anyhow::Result<Vec<String>> {
     let est = Estimator::load(
         store,
         &MapOpts {

@@ -117,7 +117,7 @@ pub fn run(db: &Path, args: DemoArgs) -> anyhow::Result<()> {
         data.display()
     );
     let started = Instant::now();
-    let mut store = Store::open(db).with_context(|| format!("creating {}", db.display()))?;
+    let store = Store::open(db).with_context(|| format!("creating {}", db.display()))?;
     for s in STEPS {
         let path = data.join(s.file);
         let stem = file_name(s.file).trim_end_matches(".gz");
@@ -133,7 +133,7 @@ pub fn run(db: &Path, args: DemoArgs) -> anyhow::Result<()> {
                 .then(|| ("islamic-state".to_owned(), PRESENCE_GRADING)),
             ..ImportOptions::default()
         };
-        let summary = import_path(&mut store, s.kind, &path, &opts)
+        let summary = import_path(&store, s.kind, &path, &opts)
             .with_context(|| format!("importing {} as {}", path.display(), s.kind.as_str()))?;
         println!("{summary}");
         for r in summary.rejects.iter().take(3) {
@@ -234,8 +234,8 @@ fn pictures_section(db: &Path, out: &Path) -> anyhow::Result<()> {
 /// One line per kind of analysis.
 fn analyses_section(db: &Path) -> anyhow::Result<()> {
     println!("\nAnalyses:");
-    let mut store = Store::open(db).with_context(|| format!("opening {}", db.display()))?;
-    for line in super::analyses_demo::demo_lines(&mut store)? {
+    let store = Store::open(db).with_context(|| format!("opening {}", db.display()))?;
+    for line in super::analyses_demo::demo_lines(&store)? {
         println!("  {line}");
     }
     Ok(())

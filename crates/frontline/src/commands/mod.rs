@@ -38,8 +38,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Trend(args) => trend::run(&cli.db, args),
         Command::Watch(args) => watch::run(&cli.db, args),
         Command::Analyses => {
-            let mut store = analysis_ctx::open(&cli.db)?;
-            for line in analyses_demo::demo_lines(&mut store)? {
+            let store = analysis_ctx::open(&cli.db)?;
+            for line in analyses_demo::demo_lines(&store)? {
                 println!("{line}");
             }
             Ok(())

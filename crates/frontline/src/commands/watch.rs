@@ -67,7 +67,7 @@ pub struct CheckArgs {
 }
 
 pub fn run(db: &Path, args: WatchArgs) -> anyhow::Result<()> {
-    let mut store = open(db)?;
+    let store = open(db)?;
     match args.command {
         WatchCommand::Add(a) => {
             // Resolve now so that a misspelt area fails at once.
@@ -108,7 +108,7 @@ pub fn run(db: &Path, args: WatchArgs) -> anyhow::Result<()> {
             Ok(())
         }
         WatchCommand::Check(c) => {
-            let fired = check(&mut store, &c)?;
+            let fired = check(&store, &c)?;
             if fired.is_empty() {
                 println!("no new alerts on {}", c.date);
             }
@@ -160,7 +160,7 @@ fn rows_from_json(v: &serde_json::Value) -> Option<ShareReport> {
 
 /// Evaluate every watch on `args.date`; returns the alerts that fired now.
 pub fn check(
-    store: &mut Store,
+    store: &Store,
     args: &CheckArgs,
 ) -> anyhow::Result<Vec<(Watch, frontline_store::watch::StoredAlert)>> {
     let watches = store.watches()?;

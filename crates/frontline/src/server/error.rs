@@ -12,6 +12,8 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// Seconds after which a retry may succeed (`Retry-After`), for a busy database.
+    pub retry_after: Option<u32>,
 }
 
 impl ApiError {
@@ -20,6 +22,7 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
         }
     }
 
@@ -55,6 +58,15 @@ impl ApiError {
         )
     }
 
+    /// The database stayed locked by other writers for longer than the store waits: 503, to
+    /// be retried after `Retry-After` seconds. Nothing was written.
+    pub fn busy(message: impl Into<String>) -> Self {
+        Self {
+            retry_after: Some(1),
+            ..Self::new(StatusCode::SERVICE_UNAVAILABLE, "busy", message)
+        }
+    }
+
     /// An unexpected failure: logged here with its whole chain, answered generically.
     pub fn internal(err: impl std::fmt::Display) -> Self {
         tracing::error!(error = %err, "internal error while serving a request");
@@ -86,6 +98,10 @@ impl IntoResponse for ApiError {
             "message": self.message,
         }});
         let mut res = (self.status, axum::Json(body)).into_response();
+        if let Some(secs) = self.retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             res.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
@@ -115,7 +131,6 @@ impl From<frontline_store::evidence::EvidenceError> for ApiError {
                 e.to_string(),
             ),
             E::Empty | E::Name => Self::unprocessable(e.to_string()),
-            E::Sqlite(_) => Self::internal(e),
         }
     }
 }
@@ -126,14 +141,7 @@ impl From<frontline_store::auth::AuthError> for ApiError {
         match e {
             E::Role(_) | E::EmptyLabel => Self::unprocessable(e.to_string()),
             E::NoSuchToken(_) => Self::not_found(e.to_string()),
-            E::Sqlite(_) => Self::internal(e),
         }
-    }
-}
-
-impl From<rusqlite::Error> for ApiError {
-    fn from(e: rusqlite::Error) -> Self {
-        Self::internal(e)
     }
 }
 
@@ -147,6 +155,12 @@ impl From<frontline_store::StoreError> for ApiError {
             E::NotFound { .. } => Self::not_found(e.to_string()),
             E::Retired { .. } | E::Exists { .. } => Self::conflict(e.to_string()),
             E::Model(m) => m.into(),
+            E::Auth(a) => a.into(),
+            E::Evidence(v) => v.into(),
+            E::Busy => {
+                tracing::warn!("database busy: answering 503");
+                Self::busy(e.to_string())
+            }
             _ => Self::internal(format!("{e}: {:?}", std::error::Error::source(&e))),
         }
     }

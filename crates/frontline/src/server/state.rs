@@ -15,8 +15,9 @@ use super::error::ApiError;
 use super::maps::{default_region, normalise_region, MapCache};
 use super::pool::Pool;
 
-/// One database handle: the store, whose file also holds the server's own tables (tokens,
-/// audit, evidence).
+/// One database handle: a clone of the server's store, which also holds the server's own
+/// tables (tokens, audit, evidence). The store is shared and pools its own connections; the
+/// handles only bound how many blocking threads the database occupies.
 pub struct Db {
     pub store: Store,
 }
@@ -26,11 +27,6 @@ impl Db {
         let store =
             Store::open(path).with_context(|| format!("opening database {}", path.display()))?;
         Ok(Self { store })
-    }
-
-    /// The connection for the server's tables.
-    pub fn conn(&self) -> &rusqlite::Connection {
-        self.store.server_tables()
     }
 
     /// The current version of an observation, or a 404 (or 409 if it was retired).
@@ -110,9 +106,12 @@ pub struct AppState {
 
 impl AppState {
     pub fn open(opts: &Options) -> anyhow::Result<Arc<Self>> {
-        let handles = (0..opts.pool_size.max(1))
-            .map(|_| Db::open(&opts.db))
-            .collect::<anyhow::Result<Vec<_>>>()?;
+        let first = Db::open(&opts.db)?;
+        let handles: Vec<Db> = (0..opts.pool_size.max(1))
+            .map(|_| Db {
+                store: first.store.clone(),
+            })
+            .collect();
         let countries: Vec<(String, AoiKind)> = handles[0]
             .store
             .areas(Some(AoiKind::Country))

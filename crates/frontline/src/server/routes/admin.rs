@@ -3,8 +3,7 @@
 
 use axum::extract::State;
 use axum::Json;
-use frontline_store::audit::{self, AuditFilter};
-use frontline_store::auth;
+use frontline_store::audit::AuditFilter;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -43,13 +42,13 @@ pub async fn audit(
     };
     let (entries, total) = state
         .db
-        .run(move |db| audit::list(db.conn(), &filter))
+        .run(move |db| db.store.audit(&filter))
         .await??;
     Ok(Json(json!({"total": total, "entries": entries})))
 }
 
 /// `GET /api/tokens`: every token without its secret (admin).
 pub async fn tokens(State(state): State<Arc<AppState>>, Admin(_): Admin) -> ApiResult<Json<Value>> {
-    let tokens = state.db.run(|db| auth::list_tokens(db.conn())).await??;
+    let tokens = state.db.run(|db| db.store.tokens()).await??;
     Ok(Json(json!({"tokens": tokens})))
 }

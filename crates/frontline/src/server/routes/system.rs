@@ -13,7 +13,7 @@ use crate::server::state::AppState;
 pub async fn health(State(state): State<Arc<AppState>>) -> ApiResult<impl IntoResponse> {
     state
         .db
-        .run(|db| db.conn().query_row("SELECT 1", [], |r| r.get::<_, i64>(0)))
+        .run(|db| db.store.check_health())
         .await??;
     Ok(Json(json!({
         "status": "ok",
