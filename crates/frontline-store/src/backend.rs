@@ -40,7 +40,11 @@ impl Default for ClockCell {
 
 impl ClockCell {
     pub fn now(&self) -> DateTime<Utc> {
-        let clock = self.0.read().unwrap_or_else(PoisonError::into_inner).clone();
+        let clock = self
+            .0
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
         clock()
     }
 

@@ -11,7 +11,9 @@ use crate::evidence::EvidenceError;
 pub enum StoreError {
     /// The database stayed locked by other writers for longer than the store's busy bound. The
     /// operation wrote nothing and may be retried.
-    #[error("the database is busy: other writers held it for longer than the store waits; try again")]
+    #[error(
+        "the database is busy: other writers held it for longer than the store waits; try again"
+    )]
     Busy,
     #[error("database error")]
     Sqlite(#[source] rusqlite::Error),

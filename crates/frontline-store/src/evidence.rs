@@ -164,7 +164,10 @@ mod tests {
         assert!(matches!(check(&big), Err(EvidenceError::TooLarge { .. })));
         assert!(matches!(check(b""), Err(EvidenceError::Empty)));
         for bad in ["../etc/passwd", "", "..", "a\u{7}b"] {
-            assert!(matches!(check_name(bad), Err(EvidenceError::Name)), "{bad:?}");
+            assert!(
+                matches!(check_name(bad), Err(EvidenceError::Name)),
+                "{bad:?}"
+            );
         }
         assert_eq!(check_name(" chip.png ").unwrap(), "chip.png");
     }

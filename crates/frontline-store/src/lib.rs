@@ -261,8 +261,7 @@ impl Store {
         by: &Editor,
         reason: Option<&str>,
     ) -> Result<u32, StoreError> {
-        self.backend
-            .retire_area(code, expected_version, by, reason)
+        self.backend.retire_area(code, expected_version, by, reason)
     }
 
     // ------------------------------------------------------------ tokens and audit
@@ -285,8 +284,7 @@ impl Store {
 
     /// The live (not revoked) token whose secret this is, if any.
     pub fn authenticate(&self, secret: &str) -> Result<Option<Token>, StoreError> {
-        self.backend
-            .authenticate(&auth::hash_secret(secret.trim()))
+        self.backend.authenticate(&auth::hash_secret(secret.trim()))
     }
 
     /// Every token (without secrets), newest first.

@@ -163,7 +163,9 @@ mod suite {
         assert_eq!(store.counts().unwrap().observations, 0);
     }
 
-    pub fn reimporting_the_same_rows_changes_nothing_and_a_changed_row_is_a_new_version(store: Store) {
+    pub fn reimporting_the_same_rows_changes_nothing_and_a_changed_row_is_a_new_version(
+        store: Store,
+    ) {
         let now = with_clock(&store);
         let r1 = store
             .import(batch(vec![obs("a", "sdf"), obs("b", "sdf")]))
@@ -318,7 +320,9 @@ mod suite {
         assert_eq!(store.areas(None).unwrap().len(), 2);
     }
 
-    pub fn every_edit_is_audited_in_its_own_transaction_and_a_refused_edit_leaves_no_entry(store: Store) {
+    pub fn every_edit_is_audited_in_its_own_transaction_and_a_refused_edit_leaves_no_entry(
+        store: Store,
+    ) {
         let now = with_clock(&store);
         let created = store.add_observation(&obs("k1", "sdf"), &editor()).unwrap();
         assert_eq!(created.version, 1);
@@ -453,8 +457,8 @@ mod suite {
         ));
 
         let square = wkt!(MULTIPOLYGON(((38. 35., 39. 35., 39. 36., 38. 36., 38. 35.))));
-        let area =
-            AreaOfInterest::new("tabqa", "Tabqa", AoiKind::Custom, None, square, "analyst").unwrap();
+        let area = AreaOfInterest::new("tabqa", "Tabqa", AoiKind::Custom, None, square, "analyst")
+            .unwrap();
         store.add_area(&area, &editor()).unwrap();
         let back = store.supersede_area(1, &area, &editor()).unwrap();
         assert_eq!(back.version, 1);
@@ -471,7 +475,9 @@ mod suite {
             who: "ops".into(),
             role: "admin".into(),
         };
-        let (token, secret) = store.create_token(Role::Analyst, " amira ", &admin).unwrap();
+        let (token, secret) = store
+            .create_token(Role::Analyst, " amira ", &admin)
+            .unwrap();
         assert!(secret.starts_with(SECRET_PREFIX) && secret.starts_with(&token.prefix));
         assert_eq!((token.label.as_str(), token.created_at), ("amira", at(1)));
         let found = store.authenticate(&secret).unwrap().unwrap();
@@ -507,7 +513,10 @@ mod suite {
         let id = token.id.to_string();
         assert_eq!(
             seen,
-            [("revoke", "token", "ops", id.as_str()), ("create", "token", "ops", id.as_str())]
+            [
+                ("revoke", "token", "ops", id.as_str()),
+                ("create", "token", "ops", id.as_str())
+            ]
         );
         assert_eq!(log[1].detail.as_ref().unwrap()["label"], "amira");
         let logged = serde_json::to_string(&log).unwrap();
@@ -667,15 +676,19 @@ macro_rules! backend_suite {
     };
 }
 
-backend_suite!(sqlite_in_memory, |_dir| frontline_store::Store::open_in_memory().unwrap());
-backend_suite!(sqlite_file, |dir| frontline_store::Store::open(&dir.path().join("f.db")).unwrap());
+backend_suite!(sqlite_in_memory, |_dir| {
+    frontline_store::Store::open_in_memory().unwrap()
+});
+backend_suite!(sqlite_file, |dir| frontline_store::Store::open(
+    &dir.path().join("f.db")
+)
+.unwrap());
 
 /// What only SQLite has: the file, its tables as stored, and locks held by other processes.
 mod sqlite_only {
     use super::*;
     use frontline_store::SqliteOptions;
     use std::time::{Duration, Instant};
-
 
     #[test]
     fn a_file_store_is_created_in_wal_mode_and_reopened() {
@@ -765,7 +778,11 @@ mod sqlite_only {
         });
         let t0 = Instant::now();
         store.import(batch(vec![obs("a", "sdf")])).unwrap();
-        assert!(t0.elapsed() >= Duration::from_millis(250), "{:?}", t0.elapsed());
+        assert!(
+            t0.elapsed() >= Duration::from_millis(250),
+            "{:?}",
+            t0.elapsed()
+        );
         release.join().unwrap();
         assert_eq!(store.counts().unwrap().observations, 1);
     }
@@ -787,7 +804,11 @@ mod sqlite_only {
             .add_observation(&obs("a", "sdf"), &editor())
             .unwrap_err();
         assert!(matches!(err, StoreError::Busy), "{err:?}");
-        assert!(t0.elapsed() >= Duration::from_millis(150), "{:?}", t0.elapsed());
+        assert!(
+            t0.elapsed() >= Duration::from_millis(150),
+            "{:?}",
+            t0.elapsed()
+        );
         assert_eq!(store.counts().unwrap().observations, 0);
         other.execute_batch("ROLLBACK").unwrap();
         store.add_observation(&obs("a", "sdf"), &editor()).unwrap();
@@ -808,7 +829,9 @@ mod sqlite_only {
         let v1 = watcher.data_version().unwrap();
         assert_ne!(v1, v0);
         // Its own writes count too.
-        watcher.add_observation(&obs("b", "sdf"), &editor()).unwrap();
+        watcher
+            .add_observation(&obs("b", "sdf"), &editor())
+            .unwrap();
         assert_ne!(watcher.data_version().unwrap(), v1);
     }
 }

@@ -1467,3 +1467,37 @@ async fn internal_errors_are_generic_and_do_not_leak() {
     }
     assert_eq!(r.json()["error"]["code"], "internal");
 }
+
+// ---------------------------------------------------------------- no-op edits
+
+#[tokio::test]
+async fn a_correction_identical_to_the_current_version_answers_it_unchanged() {
+    let fx = Fixture::new();
+    let app = fx.app(false);
+    let a = Some(fx.analyst.as_str());
+    let r = send(&app, with_json("POST", "/api/observations", a, NEW_OBS)).await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let key = r.json()["id"].as_str().unwrap().to_owned();
+    let uri = format!("/api/observations/{key}");
+    let put = Request::put(uri.as_str())
+        .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {}", fx.analyst))
+        .header("if-match", "\"1\"")
+        .body(Body::from(NEW_OBS))
+        .unwrap();
+    let r = send(&app, put).await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    assert_eq!(r.header("etag"), "\"1\"");
+    assert_eq!(r.json()["properties"]["version"], 1);
+    let got = send(&app, get(&uri, Some(&fx.viewer))).await.json();
+    assert_eq!(got["history"].as_array().unwrap().len(), 1);
+    let audit = send(&app, get(&format!("/api/audit?key={key}"), Some(&fx.admin)))
+        .await
+        .json();
+    assert_eq!(audit["total"], 1, "only the creation is audited: {audit}");
+}

@@ -111,7 +111,8 @@ pub(super) fn stored_events(
 
 /// The latest first day of any stored event. `None` if there are none.
 pub(super) fn latest_event_date(conn: &Connection) -> Result<Option<NaiveDate>, StoreError> {
-    let s: Option<String> = conn.query_row("SELECT MAX(date_first) FROM events", [], |r| r.get(0))?;
+    let s: Option<String> =
+        conn.query_row("SELECT MAX(date_first) FROM events", [], |r| r.get(0))?;
     Ok(s.and_then(|s| s.parse().ok()))
 }
 

@@ -10,9 +10,17 @@ use crate::StoreError;
 /// Versions need not be contiguous: the analyses' `100_watch.sql` sits apart from the store's
 /// own sequence so that the two never collide, and every migration not yet recorded is applied.
 const MIGRATIONS: &[(u32, &str, &str)] = &[
-    (1, "initial", include_str!("../../migrations/001_initial.sql")),
+    (
+        1,
+        "initial",
+        include_str!("../../migrations/001_initial.sql"),
+    ),
     (100, "watch", include_str!("../../migrations/100_watch.sql")),
-    (200, "server", include_str!("../../migrations/200_server.sql")),
+    (
+        200,
+        "server",
+        include_str!("../../migrations/200_server.sql"),
+    ),
 ];
 
 /// The schema version this program writes (the highest migration it knows).

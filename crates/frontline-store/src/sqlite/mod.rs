@@ -164,9 +164,16 @@ impl SqliteBackend {
     }
 
     /// Run `f` on a reader (or the writer of an in-memory database) in one read snapshot.
-    fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    fn read<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let deadline = Instant::now() + self.busy;
-        let mut conn = self.readers.as_ref().unwrap_or(&self.writer).take(deadline)?;
+        let mut conn = self
+            .readers
+            .as_ref()
+            .unwrap_or(&self.writer)
+            .take(deadline)?;
         let tx = conn.transaction()?;
         let out = f(&tx)?;
         tx.finish()?;
@@ -372,8 +379,8 @@ impl Backend for SqliteBackend {
         by: &Editor,
     ) -> Result<StoredArea, StoreError> {
         let row = area_row(area)?;
-        let v = self
-            .write(|tx, now| edit::supersede(tx, &edit::AREA, expected_version, row, by, now))?;
+        let v =
+            self.write(|tx, now| edit::supersede(tx, &edit::AREA, expected_version, row, by, now))?;
         area_of(&area.code, &v)
     }
 
@@ -384,9 +391,7 @@ impl Backend for SqliteBackend {
         by: &Editor,
         reason: Option<&str>,
     ) -> Result<u32, StoreError> {
-        self.write(|tx, now| {
-            edit::retire(tx, &edit::AREA, code, expected_version, by, reason, now)
-        })
+        self.write(|tx, now| edit::retire(tx, &edit::AREA, code, expected_version, by, reason, now))
     }
 
     fn create_token(

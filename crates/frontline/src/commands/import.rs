@@ -60,8 +60,7 @@ pub struct ImportArgs {
 }
 
 pub fn run(db: &Path, args: ImportArgs) -> anyhow::Result<()> {
-    let store =
-        Store::open(db).with_context(|| format!("opening database {}", db.display()))?;
+    let store = Store::open(db).with_context(|| format!("opening database {}", db.display()))?;
     let mut opts = ImportOptions {
         rejects: args.rejects.map_or(RejectMode::Fail, RejectMode::WriteTo),
         unresolved: args.unresolved,

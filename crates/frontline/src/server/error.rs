@@ -165,3 +165,51 @@ impl From<frontline_store::StoreError> for ApiError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http_body_util::BodyExt;
+
+    #[tokio::test]
+    async fn a_busy_store_is_a_503_with_retry_after_in_the_api_error_shape() {
+        let res = ApiError::from(frontline_store::StoreError::Busy).into_response();
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(res.headers()[header::RETRY_AFTER], "1");
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        let j: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(j["error"]["status"], 503);
+        assert_eq!(j["error"]["code"], "busy");
+        assert!(j["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("try again"));
+    }
+
+    #[test]
+    fn store_errors_map_to_the_status_that_says_what_went_wrong() {
+        use frontline_store::auth::AuthError;
+        use frontline_store::evidence::EvidenceError;
+        use frontline_store::StoreError as E;
+        let status = |e: E| ApiError::from(e).status;
+        assert_eq!(
+            status(E::Auth(AuthError::NoSuchToken(3))),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            status(E::Evidence(EvidenceError::UnsupportedType)),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
+        );
+        assert_eq!(
+            status(E::NotFound {
+                what: "area",
+                key: "x".into()
+            }),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            status(E::SchemaTooNew { found: 9, known: 1 }),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+    }
+}

@@ -40,10 +40,7 @@ pub async fn audit(
         limit,
         offset: q.offset.unwrap_or(0),
     };
-    let (entries, total) = state
-        .db
-        .run(move |db| db.store.audit(&filter))
-        .await??;
+    let (entries, total) = state.db.run(move |db| db.store.audit(&filter)).await??;
     Ok(Json(json!({"total": total, "entries": entries})))
 }
 

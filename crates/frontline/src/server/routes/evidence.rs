@@ -55,12 +55,9 @@ pub async fn attach(
         .db
         .run(move |db| -> ApiResult<_> {
             db.require_observation(&key)?;
-            let a = db.store.attach_evidence(
-                &key,
-                &q.name,
-                &body,
-                &super::editing::editor(&caller),
-            )?;
+            let a =
+                db.store
+                    .attach_evidence(&key, &q.name, &body, &super::editing::editor(&caller))?;
             Ok(a)
         })
         .await??;
