@@ -1,12 +1,22 @@
-//! The store's error type.
+//! The store's one error type: every backend and every part of the store (records, tokens,
+//! evidence, watches) fails with a [`StoreError`].
 
 use frontline_core::ModelError;
+
+use crate::auth::AuthError;
+use crate::evidence::EvidenceError;
 
 /// Why a store operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The database stayed locked by other writers for longer than the store's busy bound. The
+    /// operation wrote nothing and may be retried.
+    #[error(
+        "the database is busy: other writers held it for longer than the store waits; try again"
+    )]
+    Busy,
     #[error("database error")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(#[source] rusqlite::Error),
     #[error("could not open database {path}")]
     Open {
         path: std::path::PathBuf,
@@ -33,6 +43,10 @@ pub enum StoreError {
     Encode(&'static str, #[source] serde_json::Error),
     #[error(transparent)]
     Model(#[from] ModelError),
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    #[error(transparent)]
+    Evidence(#[from] EvidenceError),
     /// An edit named a version that is no longer the current one (someone else edited first).
     #[error("{what} {key} was edited meanwhile: you edited version {expected}, the current version is {current}")]
     VersionConflict {
@@ -48,4 +62,17 @@ pub enum StoreError {
     Retired { what: &'static str, key: String },
     #[error("{what} {key} already exists: correct it instead")]
     Exists { what: &'static str, key: String },
+}
+
+/// SQLite's "busy" and "locked" answers become [`StoreError::Busy`] wherever they surface (a
+/// statement inside a transaction, a commit), so that callers can tell "try again" from a
+/// broken database.
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy,
+            _ => StoreError::Sqlite(e),
+        }
+    }
 }

@@ -7,9 +7,7 @@
 //! file's magic bytes, never from its name or from what the uploader claims, and only types
 //! that browsers and GIS tools show without executing anything are accepted.
 
-use crate::Editor;
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -67,6 +65,7 @@ impl MediaType {
     }
 }
 
+/// Why a file is refused (database failures are [`crate::StoreError`]s).
 #[derive(Debug, thiserror::Error)]
 pub enum EvidenceError {
     #[error("file is {size} bytes; the limit is {limit} bytes")]
@@ -77,8 +76,6 @@ pub enum EvidenceError {
     UnsupportedType,
     #[error("file name must be 1-200 characters without path separators or control characters")]
     Name,
-    #[error("evidence database error")]
-    Sqlite(#[from] rusqlite::Error),
 }
 
 /// A stored file's description (without its bytes).
@@ -120,7 +117,8 @@ pub fn check(bytes: &[u8]) -> Result<EvidenceFile, EvidenceError> {
     })
 }
 
-fn check_name(name: &str) -> Result<&str, EvidenceError> {
+/// The file name as stored, or why it is refused.
+pub(crate) fn check_name(name: &str) -> Result<&str, EvidenceError> {
     let name = name.trim();
     let ok = !name.is_empty()
         && name.chars().count() <= 200
@@ -132,117 +130,11 @@ fn check_name(name: &str) -> Result<&str, EvidenceError> {
     ok.then_some(name).ok_or(EvidenceError::Name)
 }
 
-/// Store a file (once per content) and attach it to an observation (once per pair). The
-/// caller checks that the observation exists and records the audit entry in the same
-/// transaction.
-pub fn attach(
-    conn: &Connection,
-    observation_key: &str,
-    name: &str,
-    bytes: &[u8],
-    by: &Editor,
-    now: DateTime<Utc>,
-) -> Result<Attachment, EvidenceError> {
-    let file = check(bytes)?;
-    let name = check_name(name)?;
-    // The file, its link and the audit entry land together or not at all.
-    let tx = conn.unchecked_transaction()?;
-    tx.execute(
-        "INSERT OR IGNORE INTO evidence_file (sha256, media_type, size, bytes, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
-            file.sha256,
-            file.media_type,
-            file.size as i64,
-            bytes,
-            now.to_rfc3339()
-        ],
-    )?;
-    tx.execute(
-        "INSERT OR IGNORE INTO evidence_link (observation_key, sha256, name, added_at, added_by)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![observation_key, file.sha256, name, now.to_rfc3339(), by.who],
-    )?;
-    let mut found = attachments(&tx, observation_key)?;
-    found.retain(|a| a.sha256 == file.sha256);
-    let attachment = found.pop().expect("the attachment was just written");
-    crate::audit::record(
-        &tx,
-        &crate::audit::AuditEntry {
-            id: 0,
-            at: now,
-            token_id: by.token_id,
-            who: by.who.clone(),
-            role: by.role.clone(),
-            action: "attach".into(),
-            target_kind: "evidence".into(),
-            target_key: observation_key.to_owned(),
-            version: None,
-            previous: None,
-            detail: serde_json::to_value(&attachment).ok(),
-        },
-    )?;
-    tx.commit()?;
-    Ok(attachment)
-}
-
-/// The files attached to an observation, oldest first.
-pub fn attachments(
-    conn: &Connection,
-    observation_key: &str,
-) -> Result<Vec<Attachment>, EvidenceError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT l.observation_key, l.sha256, f.media_type, f.size, l.name, l.added_at, l.added_by
-         FROM evidence_link l JOIN evidence_file f ON f.sha256 = l.sha256
-         WHERE l.observation_key = ?1 ORDER BY l.id",
-    )?;
-    let rows = stmt.query_map([observation_key], |row| {
-        let media: String = row.get(2)?;
-        let added_at: String = row.get(5)?;
-        Ok(Attachment {
-            observation_key: row.get(0)?,
-            sha256: row.get(1)?,
-            media_type: MediaType::from_mime(&media)
-                .map_or("application/octet-stream", |m| m.mime()),
-            size: row.get::<_, i64>(3)? as u64,
-            name: row.get(4)?,
-            added_at: DateTime::parse_from_rfc3339(&added_at)
-                .map(|t| t.with_timezone(&Utc))
-                .unwrap_or_default(),
-            added_by: row.get(6)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// A stored file's type and bytes, by its SHA-256 (lowercase hex).
-pub fn fetch(
-    conn: &Connection,
-    sha256: &str,
-) -> Result<Option<(MediaType, Vec<u8>)>, EvidenceError> {
-    let row: Option<(String, Vec<u8>)> = conn
-        .query_row(
-            "SELECT media_type, bytes FROM evidence_file WHERE sha256 = ?1",
-            [sha256.to_ascii_lowercase()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    // Re-sniff the bytes rather than trusting the stored column: what is served is what the
-    // bytes are.
-    Ok(row.and_then(|(_, bytes)| MediaType::sniff(&bytes).map(|m| (m, bytes))))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
-
-    fn db() -> Connection {
-        let conn = Connection::open_in_memory().unwrap();
-        crate::auth::migrate(&conn).unwrap();
-        conn
-    }
 
     #[test]
     fn media_types_are_recognised_by_magic_bytes() {
@@ -262,71 +154,21 @@ mod tests {
         }
     }
 
-    fn editor(who: &str) -> Editor {
-        Editor {
-            token_id: None,
-            who: who.into(),
-            role: "analyst".into(),
-        }
-    }
-
     #[test]
-    fn files_are_stored_once_by_content_and_listed_per_observation() {
-        let conn = db();
-        let a = attach(
-            &conn,
-            "obs:1",
-            "chip.png",
-            PNG,
-            &editor("amira"),
-            Utc::now(),
-        )
-        .unwrap();
-        let b = attach(
-            &conn,
-            "obs:2",
-            "same.png",
-            PNG,
-            &editor("amira"),
-            Utc::now(),
-        )
-        .unwrap();
-        assert_eq!(a.sha256, b.sha256);
-        assert_eq!(a.sha256, hex::encode(Sha256::digest(PNG)));
-        let files: i64 = conn
-            .query_row("SELECT count(*) FROM evidence_file", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(files, 1);
-        assert_eq!(attachments(&conn, "obs:1").unwrap().len(), 1);
-        let (media, bytes) = fetch(&conn, &a.sha256).unwrap().unwrap();
-        assert_eq!((media, bytes.as_slice()), (MediaType::Png, PNG));
-        assert!(fetch(&conn, "00").unwrap().is_none());
-        let audited: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM audit_log WHERE action = 'attach'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(audited, 2);
-    }
-
-    #[test]
-    fn bad_files_are_refused_with_the_reason() {
-        let conn = db();
-        let html = attach(
-            &conn,
-            "o",
-            "x.png",
-            b"<html><script>",
-            &editor("a"),
-            Utc::now(),
-        );
-        assert!(matches!(html, Err(EvidenceError::UnsupportedType)));
+    fn bad_files_and_names_are_refused_with_the_reason() {
+        assert!(matches!(
+            check(b"<html><script>"),
+            Err(EvidenceError::UnsupportedType)
+        ));
         let big = vec![0xFFu8; MAX_EVIDENCE_BYTES + 1];
         assert!(matches!(check(&big), Err(EvidenceError::TooLarge { .. })));
         assert!(matches!(check(b""), Err(EvidenceError::Empty)));
-        let path = attach(&conn, "o", "../etc/passwd", PNG, &editor("a"), Utc::now());
-        assert!(matches!(path, Err(EvidenceError::Name)));
+        for bad in ["../etc/passwd", "", "..", "a\u{7}b"] {
+            assert!(
+                matches!(check_name(bad), Err(EvidenceError::Name)),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(check_name(" chip.png ").unwrap(), "chip.png");
     }
 }

@@ -57,8 +57,9 @@ impl TableReport {
 /// What an import did, per table.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ImportReport {
-    /// The row id in the `imports` table.
-    pub import_id: i64,
+    /// The row id in the `imports` table; `None` when the import changed nothing (and so was
+    /// not recorded).
+    pub import_id: Option<i64>,
     pub actors: TableReport,
     pub observations: TableReport,
     pub places: TableReport,

@@ -150,7 +150,15 @@ fn with_rejects_the_good_rows_are_imported_and_the_bad_ones_written_with_reasons
             std::fs::read_to_string(&rejects).unwrap_or_default()
         );
         let after = counts(&db);
-        assert_eq!(after.imports, before.imports + 1, "{}", c.name);
+        // The import is logged if its good row changed the database (some cases share a good
+        // row with an earlier case: importing it again changes nothing and is not logged).
+        let wrote = !(out.contains(": 0 inserted, ") && out.contains(" 0 superseded"));
+        assert_eq!(
+            after.imports,
+            before.imports + u64::from(wrote),
+            "{}: {out}",
+            c.name
+        );
         let written = std::fs::read_to_string(&rejects).unwrap();
         let line = c.expect[1..].split(':').next().unwrap();
         let field = c.expect.split('`').nth(1).unwrap();

@@ -942,8 +942,10 @@ async fn bad_bodies_are_refused_with_the_reason_and_nothing_is_written() {
     let r = send(&app, with_json("POST", "/api/observations", a, &huge)).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     r.error();
-    // Nothing was written or audited.
-    let audit = send(&app, get("/api/audit", Some(&fx.admin))).await.json();
+    // Nothing was written or audited (the fixture's tokens are the only entries).
+    let audit = send(&app, get("/api/audit?kind=observation", Some(&fx.admin)))
+        .await
+        .json();
     assert_eq!(audit["total"], 0);
 }
 
@@ -1063,7 +1065,9 @@ async fn analysts_add_correct_and_retire_with_version_checks_and_audit() {
         .all(|f| f["id"] != key.as_str()));
 
     // The audit log has who, when, what and the previous version, newest first.
-    let audit = send(&app, get("/api/audit", Some(&fx.admin))).await.json();
+    let audit = send(&app, get("/api/audit?kind=observation", Some(&fx.admin)))
+        .await
+        .json();
     let entries = audit["entries"].as_array().unwrap();
     let actions: Vec<&str> = entries
         .iter()
@@ -1462,4 +1466,38 @@ async fn internal_errors_are_generic_and_do_not_leak() {
         assert!(!body.contains(leak), "{leak} leaked: {body}");
     }
     assert_eq!(r.json()["error"]["code"], "internal");
+}
+
+// ---------------------------------------------------------------- no-op edits
+
+#[tokio::test]
+async fn a_correction_identical_to_the_current_version_answers_it_unchanged() {
+    let fx = Fixture::new();
+    let app = fx.app(false);
+    let a = Some(fx.analyst.as_str());
+    let r = send(&app, with_json("POST", "/api/observations", a, NEW_OBS)).await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let key = r.json()["id"].as_str().unwrap().to_owned();
+    let uri = format!("/api/observations/{key}");
+    let put = Request::put(uri.as_str())
+        .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {}", fx.analyst))
+        .header("if-match", "\"1\"")
+        .body(Body::from(NEW_OBS))
+        .unwrap();
+    let r = send(&app, put).await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    assert_eq!(r.header("etag"), "\"1\"");
+    assert_eq!(r.json()["properties"]["version"], 1);
+    let got = send(&app, get(&uri, Some(&fx.viewer))).await.json();
+    assert_eq!(got["history"].as_array().unwrap().len(), 1);
+    let audit = send(&app, get(&format!("/api/audit?key={key}"), Some(&fx.admin)))
+        .await
+        .json();
+    assert_eq!(audit["total"], 1, "only the creation is audited: {audit}");
 }

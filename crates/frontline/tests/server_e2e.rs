@@ -238,7 +238,7 @@ fn writes_by_another_process_show_after_the_poll() {
     let server = start(&fx, &[]);
     let before = area_of(&server.addr, &fx.viewer, "turkey");
     // Another writer (as `frontline import` would be) adds a Turkish-held place in the desert.
-    let mut store = frontline_store::Store::open(&fx.db).unwrap();
+    let store = frontline_store::Store::open(&fx.db).unwrap();
     store
         .add_observation(
             &Observation {

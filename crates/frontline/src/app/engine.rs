@@ -8,7 +8,7 @@
 //! made before a write be recomputed on its next use.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 use chrono::NaiveDate;
@@ -218,7 +218,7 @@ impl Gate {
 /// The application engine. Cheap to share (`Arc<Engine>`); every method may be called from any
 /// thread.
 pub struct Engine {
-    store: Mutex<Store>,
+    store: Store,
     settings: Settings,
     generation: AtomicU64,
     area_generation: AtomicU64,
@@ -243,7 +243,7 @@ impl Engine {
             tables: BoundedCache::new(l.table_entries * 1024, l.table_entries),
             events: BoundedCache::new(l.events_budget, 256),
             gate: Gate::new(l.concurrent_estimates),
-            store: Mutex::new(store),
+            store,
             settings,
             generation: AtomicU64::new(0),
             area_generation: AtomicU64::new(0),
@@ -256,10 +256,8 @@ impl Engine {
     }
 
     /// The store, for what is not derived from a map (records, edits, tokens).
-    pub fn store(&self) -> MutexGuard<'_, Store> {
-        self.store
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 
     /// The write generation cached values are checked against.
@@ -331,7 +329,7 @@ impl Engine {
         };
         self.regions
             .get_or_try_init(&r, self.area_generation(), || {
-                resolve(&self.store(), &r, self.settings.limits.max_region_km2)
+                resolve(self.store(), &r, self.settings.limits.max_region_km2)
             })
     }
 

@@ -114,7 +114,7 @@ pub fn run(db: &Path, args: DemoArgs) -> anyhow::Result<()> {
         data.display()
     );
     let started = Instant::now();
-    let mut store = Store::open(db).with_context(|| format!("creating {}", db.display()))?;
+    let store = Store::open(db).with_context(|| format!("creating {}", db.display()))?;
     for s in STEPS {
         let path = data.join(s.file);
         let stem = file_name(s.file).trim_end_matches(".gz");
@@ -130,7 +130,7 @@ pub fn run(db: &Path, args: DemoArgs) -> anyhow::Result<()> {
                 .then(|| ("islamic-state".to_owned(), PRESENCE_GRADING)),
             ..ImportOptions::default()
         };
-        let summary = import_path(&mut store, s.kind, &path, &opts)
+        let summary = import_path(&store, s.kind, &path, &opts)
             .with_context(|| format!("importing {} as {}", path.display(), s.kind.as_str()))?;
         println!("{summary}");
         for r in summary.rejects.iter().take(3) {

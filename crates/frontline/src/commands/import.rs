@@ -60,8 +60,7 @@ pub struct ImportArgs {
 }
 
 pub fn run(db: &Path, args: ImportArgs) -> anyhow::Result<()> {
-    let mut store =
-        Store::open(db).with_context(|| format!("opening database {}", db.display()))?;
+    let store = Store::open(db).with_context(|| format!("opening database {}", db.display()))?;
     let mut opts = ImportOptions {
         rejects: args.rejects.map_or(RejectMode::Fail, RejectMode::WriteTo),
         unresolved: args.unresolved,
@@ -77,7 +76,7 @@ pub fn run(db: &Path, args: ImportArgs) -> anyhow::Result<()> {
     if let Some(today) = args.today {
         opts.today = today;
     }
-    let summary = import_path(&mut store, args.format, &args.file, &opts).with_context(|| {
+    let summary = import_path(&store, args.format, &args.file, &opts).with_context(|| {
         format!(
             "importing {} as {}",
             args.file.display(),

@@ -1,10 +1,11 @@
 //! `frontline token create|list|revoke`: API tokens for `frontline serve`.
 //!
-//! The secret is printed once, on creation; the database keeps only its SHA-256.
+//! The secret is printed once, on creation; the database keeps only its SHA-256. Creating and
+//! revoking a token is recorded in the audit log as done by the local user (`cli:$USER`).
 
 use anyhow::Context;
-use chrono::Utc;
 use frontline_store::auth::{self, Role};
+use frontline_store::Editor;
 use std::path::Path;
 
 #[derive(Debug, clap::Args)]
@@ -37,11 +38,11 @@ fn parse_role(s: &str) -> Result<Role, String> {
 pub fn run(db: &Path, args: TokenArgs) -> anyhow::Result<()> {
     let store = frontline_store::Store::open(db)
         .with_context(|| format!("opening database {}", db.display()))?;
-    let conn = store.server_tables();
     match args.action {
         TokenAction::Create { role, label } => {
-            let (token, secret) =
-                auth::create_token(conn, role, &label, Utc::now()).context("creating the token")?;
+            let (token, secret) = store
+                .create_token(role, &label, &local_admin())
+                .context("creating the token")?;
             eprintln!(
                 "created {} token {} for {:?}; the secret is shown only now:",
                 token.role, token.id, token.label
@@ -50,7 +51,7 @@ pub fn run(db: &Path, args: TokenArgs) -> anyhow::Result<()> {
         }
         TokenAction::List => {
             println!("id\trole\tlabel\tprefix\tcreated_at\trevoked_at");
-            for t in auth::list_tokens(conn).context("listing tokens")? {
+            for t in store.tokens().context("listing tokens")? {
                 println!(
                     "{}\t{}\t{}\t{}…\t{}\t{}",
                     t.id,
@@ -63,9 +64,24 @@ pub fn run(db: &Path, args: TokenArgs) -> anyhow::Result<()> {
             }
         }
         TokenAction::Revoke { id } => {
-            auth::revoke_token(conn, id, Utc::now()).context("revoking the token")?;
+            store
+                .revoke_token(id, &local_admin())
+                .context("revoking the token")?;
             eprintln!("revoked token {id}");
         }
     }
     Ok(())
+}
+
+/// Whoever runs the command on the server's machine: they can open the database, so they act
+/// as an admin; the audit log names their login.
+fn local_admin() -> Editor {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    Editor {
+        token_id: None,
+        who: format!("cli:{user}"),
+        role: "admin".into(),
+    }
 }

@@ -308,7 +308,7 @@ impl fmt::Display for ImportSummary {
 
 /// Import `path` as `kind` into `store`: read, validate, then write in one transaction.
 pub fn import_path(
-    store: &mut Store,
+    store: &Store,
     kind: ImportKind,
     path: &Path,
     opts: &ImportOptions,
@@ -319,7 +319,7 @@ pub fn import_path(
 
 /// Import already-read input (see [`Input::from_bytes`]).
 pub fn import_input(
-    store: &mut Store,
+    store: &Store,
     kind: ImportKind,
     input: &Input,
     opts: &ImportOptions,
@@ -455,15 +455,15 @@ mod tests {
 
     #[test]
     fn the_library_entry_collects_rejects_without_a_file() {
-        let mut store = Store::open_in_memory().unwrap();
+        let store = Store::open_in_memory().unwrap();
         let opts = ImportOptions {
             rejects: RejectMode::Collect,
             progress: false,
             ..ImportOptions::default()
         };
-        import_path(&mut store, ImportKind::Actors, &data("actors.csv"), &opts).unwrap();
+        import_path(&store, ImportKind::Actors, &data("actors.csv"), &opts).unwrap();
         let s = import_path(
-            &mut store,
+            &store,
             ImportKind::Wiki,
             &data("control/wiki_syria_2017.csv"),
             &opts,
@@ -485,15 +485,15 @@ mod tests {
 
     #[test]
     fn a_future_default_date_for_the_snapshot_is_refused() {
-        let mut store = Store::open_in_memory().unwrap();
+        let store = Store::open_in_memory().unwrap();
         let mut opts = ImportOptions {
             progress: false,
             ..ImportOptions::default()
         };
-        import_path(&mut store, ImportKind::Actors, &data("actors.csv"), &opts).unwrap();
+        import_path(&store, ImportKind::Actors, &data("actors.csv"), &opts).unwrap();
         opts.today = NaiveDate::from_ymd_opt(2017, 1, 1).unwrap();
         let err = import_path(
-            &mut store,
+            &store,
             ImportKind::Wiki,
             &data("control/wiki_iraq_2017.csv"),
             &opts,

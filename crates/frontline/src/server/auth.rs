@@ -8,7 +8,7 @@
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
-use frontline_store::auth::{self, Role};
+use frontline_store::auth::Role;
 use std::sync::Arc;
 
 use super::error::ApiError;
@@ -59,7 +59,7 @@ pub(crate) async fn caller(
     }
     let token = state
         .db
-        .run(move |db| auth::authenticate(db.conn(), &secret))
+        .run(move |db| db.store.authenticate(&secret))
         .await??
         .ok_or_else(|| ApiError::unauthorized("invalid or revoked token"))?;
     Ok(Some(Caller {

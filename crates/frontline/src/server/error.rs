@@ -12,6 +12,8 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// Seconds after which a retry may succeed (`Retry-After`), for a busy database.
+    pub retry_after: Option<u32>,
 }
 
 impl ApiError {
@@ -20,6 +22,7 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
         }
     }
 
@@ -55,6 +58,15 @@ impl ApiError {
         )
     }
 
+    /// The database stayed locked by other writers for longer than the store waits: 503, to
+    /// be retried after `Retry-After` seconds. Nothing was written.
+    pub fn busy(message: impl Into<String>) -> Self {
+        Self {
+            retry_after: Some(1),
+            ..Self::new(StatusCode::SERVICE_UNAVAILABLE, "busy", message)
+        }
+    }
+
     /// An unexpected failure: logged here with its whole chain, answered generically.
     pub fn internal(err: impl std::fmt::Display) -> Self {
         tracing::error!(error = %err, "internal error while serving a request");
@@ -86,9 +98,9 @@ impl IntoResponse for ApiError {
             "message": self.message,
         }});
         let mut res = (self.status, axum::Json(body)).into_response();
-        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+        if let Some(secs) = self.retry_after {
             res.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         if self.status == StatusCode::UNAUTHORIZED {
             res.headers_mut().insert(
@@ -119,7 +131,6 @@ impl From<frontline_store::evidence::EvidenceError> for ApiError {
                 e.to_string(),
             ),
             E::Empty | E::Name => Self::unprocessable(e.to_string()),
-            E::Sqlite(_) => Self::internal(e),
         }
     }
 }
@@ -130,14 +141,7 @@ impl From<frontline_store::auth::AuthError> for ApiError {
         match e {
             E::Role(_) | E::EmptyLabel => Self::unprocessable(e.to_string()),
             E::NoSuchToken(_) => Self::not_found(e.to_string()),
-            E::Sqlite(_) => Self::internal(e),
         }
-    }
-}
-
-impl From<rusqlite::Error> for ApiError {
-    fn from(e: rusqlite::Error) -> Self {
-        Self::internal(e)
     }
 }
 
@@ -151,6 +155,12 @@ impl From<frontline_store::StoreError> for ApiError {
             E::NotFound { .. } => Self::not_found(e.to_string()),
             E::Retired { .. } | E::Exists { .. } => Self::conflict(e.to_string()),
             E::Model(m) => m.into(),
+            E::Auth(a) => a.into(),
+            E::Evidence(v) => v.into(),
+            E::Busy => {
+                tracing::warn!("database busy: answering 503");
+                Self::busy(e.to_string())
+            }
             _ => Self::internal(format!("{e}: {:?}", std::error::Error::source(&e))),
         }
     }
@@ -163,11 +173,59 @@ impl From<crate::app::AppError> for ApiError {
             E::Input { .. } => Self::bad_request(e.to_string()),
             E::Unprocessable(m) => Self::unprocessable(m),
             E::NotFound(m) => Self::not_found(m),
-            E::Busy(m) => Self::new(StatusCode::SERVICE_UNAVAILABLE, "busy", m),
+            E::Busy(m) => Self::busy(m),
             E::Store(s) => s.into(),
             E::Analysis(a) => Self::unprocessable(a.to_string()),
             E::Map(m) => Self::internal(m),
             E::Grid(m) => Self::unprocessable(format!("cannot build the region's grid: {m}")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http_body_util::BodyExt;
+
+    #[tokio::test]
+    async fn a_busy_store_is_a_503_with_retry_after_in_the_api_error_shape() {
+        let res = ApiError::from(frontline_store::StoreError::Busy).into_response();
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(res.headers()[header::RETRY_AFTER], "1");
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        let j: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(j["error"]["status"], 503);
+        assert_eq!(j["error"]["code"], "busy");
+        assert!(j["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("try again"));
+    }
+
+    #[test]
+    fn store_errors_map_to_the_status_that_says_what_went_wrong() {
+        use frontline_store::auth::AuthError;
+        use frontline_store::evidence::EvidenceError;
+        use frontline_store::StoreError as E;
+        let status = |e: E| ApiError::from(e).status;
+        assert_eq!(
+            status(E::Auth(AuthError::NoSuchToken(3))),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            status(E::Evidence(EvidenceError::UnsupportedType)),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
+        );
+        assert_eq!(
+            status(E::NotFound {
+                what: "area",
+                key: "x".into()
+            }),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            status(E::SchemaTooNew { found: 9, known: 1 }),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! A small pool of blocking database handles for async handlers.
 //!
-//! rusqlite is synchronous, so every database call runs on tokio's blocking threads
+//! The store is synchronous, so every database call runs on tokio's blocking threads
 //! (`spawn_blocking`) with a handle taken from this pool; the async runtime never waits on
 //! SQLite. SQLite in WAL mode lets the readers run in parallel with one writer, so a handful of
 //! handles is enough: the semaphore bounds how many blocking threads the database can occupy.

@@ -13,8 +13,9 @@ use super::error::{ApiError, ApiResult};
 use super::pool::Pool;
 use crate::app::{AppResult, Engine, Limits, Region, Settings};
 
-/// One database handle: the store, whose file also holds the server's own tables (tokens,
-/// audit, evidence).
+/// One database handle: a clone of the server's store, which also holds the server's own
+/// tables (tokens, audit, evidence). The store is shared and pools its own connections; the
+/// handles only bound how many blocking threads the database occupies.
 pub struct Db {
     pub store: Store,
 }
@@ -24,11 +25,6 @@ impl Db {
         let store =
             Store::open(path).with_context(|| format!("opening database {}", path.display()))?;
         Ok(Self { store })
-    }
-
-    /// The connection for the server's tables.
-    pub fn conn(&self) -> &rusqlite::Connection {
-        self.store.server_tables()
     }
 
     /// The current version of an observation, or a 404 (or 409 if it was retired).
@@ -99,9 +95,13 @@ pub struct AppState {
 
 impl AppState {
     pub fn open(opts: &Options) -> anyhow::Result<Arc<Self>> {
-        let handles = (0..opts.pool_size.max(1))
-            .map(|_| Db::open(&opts.db))
-            .collect::<anyhow::Result<Vec<_>>>()?;
+        let first = Db::open(&opts.db)?;
+        // One store, cloned: its connections are pooled inside it (a writer and readers).
+        let handles: Vec<Db> = (0..opts.pool_size.max(1))
+            .map(|_| Db {
+                store: first.store.clone(),
+            })
+            .collect();
         let mut settings = Settings::new(Limits::server());
         settings.resolution = opts.resolution;
         settings.default_region = opts
@@ -109,11 +109,7 @@ impl AppState {
             .as_deref()
             .map(|r| Region::parse("--region", r))
             .transpose()?;
-        let engine = Engine::new(
-            Store::open(&opts.db)
-                .with_context(|| format!("opening database {}", opts.db.display()))?,
-            settings,
-        );
+        let engine = Engine::new(first.store.clone(), settings);
         // The default region is checked now, so that a bad --region fails at start, not on the
         // first request.
         if opts.region.is_some() {

@@ -12,9 +12,9 @@ use frontline_core::{
     EventType, Fatalities, FeatureType, Footprint, Grading, LatLon, LocationPrecision, Observation,
     ObservationKey, ObservedDate, Place, PlaceId, Population, Source,
 };
-use frontline_store::auth::{create_token, Role};
+use frontline_store::auth::Role;
 use frontline_store::NewEvent;
-use frontline_store::{ImportBatch, Store};
+use frontline_store::{Editor, ImportBatch, Store};
 use http_body_util::BodyExt;
 use std::path::{Path, PathBuf};
 use tower::ServiceExt;
@@ -223,7 +223,7 @@ impl Fixture {
     }
 
     fn at(db: PathBuf) -> Self {
-        let mut store = Store::open(&db).unwrap();
+        let store = Store::open(&db).unwrap();
         let ids = [
             "syrian-government",
             "sdf",
@@ -245,11 +245,12 @@ impl Fixture {
                 ..Default::default()
             })
             .unwrap();
-        let token = |role, label| {
-            create_token(store.server_tables(), role, label, Utc::now())
-                .unwrap()
-                .1
+        let setup = Editor {
+            token_id: None,
+            who: "fixture".into(),
+            role: "admin".into(),
         };
+        let token = |role, label| store.create_token(role, label, &setup).unwrap().1;
         Self {
             viewer: token(Role::Viewer, "reader"),
             analyst: token(Role::Analyst, "amira"),

@@ -3,8 +3,7 @@
 
 use axum::extract::State;
 use axum::Json;
-use frontline_store::audit::{self, AuditFilter};
-use frontline_store::auth;
+use frontline_store::audit::AuditFilter;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -41,15 +40,12 @@ pub async fn audit(
         limit,
         offset: q.offset.unwrap_or(0),
     };
-    let (entries, total) = state
-        .db
-        .run(move |db| audit::list(db.conn(), &filter))
-        .await??;
+    let (entries, total) = state.db.run(move |db| db.store.audit(&filter)).await??;
     Ok(Json(json!({"total": total, "entries": entries})))
 }
 
 /// `GET /api/tokens`: every token without its secret (admin).
 pub async fn tokens(State(state): State<Arc<AppState>>, Admin(_): Admin) -> ApiResult<Json<Value>> {
-    let tokens = state.db.run(|db| auth::list_tokens(db.conn())).await??;
+    let tokens = state.db.run(|db| db.store.tokens()).await??;
     Ok(Json(json!({"tokens": tokens})))
 }

@@ -169,7 +169,7 @@ pub async fn explain(
         .run(move |db| -> ApiResult<Vec<(String, Value)>> {
             let mut v = Vec::new();
             for k in keys {
-                let a = frontline_store::evidence::attachments(db.conn(), &k)?;
+                let a = db.store.attachments(&k)?;
                 v.push((k, json!(a)));
             }
             Ok(v)

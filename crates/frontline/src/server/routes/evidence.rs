@@ -9,7 +9,6 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::Utc;
 use frontline_store::evidence;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -56,14 +55,9 @@ pub async fn attach(
         .db
         .run(move |db| -> ApiResult<_> {
             db.require_observation(&key)?;
-            let a = evidence::attach(
-                db.conn(),
-                &key,
-                &q.name,
-                &body,
-                &super::editing::editor(&caller),
-                Utc::now(),
-            )?;
+            let a =
+                db.store
+                    .attach_evidence(&key, &q.name, &body, &super::editing::editor(&caller))?;
             Ok(a)
         })
         .await??;
@@ -86,7 +80,7 @@ pub async fn list(
         .db
         .run(move |db| -> ApiResult<_> {
             db.require_observation(&key)?;
-            Ok(evidence::attachments(db.conn(), &key)?)
+            Ok(db.store.attachments(&key)?)
         })
         .await??;
     Ok(Json(json!({ "evidence": files })))
@@ -115,7 +109,7 @@ pub async fn fetch(
     let lookup = sha.clone();
     let (media, bytes) = state
         .db
-        .run(move |db| evidence::fetch(db.conn(), &lookup))
+        .run(move |db| db.store.evidence_file(&lookup))
         .await??
         .ok_or_else(|| ApiError::not_found(format!("no evidence file {sha}")))?;
     let disposition = if media.is_inline_image() {

@@ -256,7 +256,7 @@ pub async fn get_one(
         .db
         .run(move |db| -> ApiResult<_> {
             let h = db.store.observation_history(&k)?;
-            let f = frontline_store::evidence::attachments(db.conn(), k.as_str())?;
+            let f = db.store.attachments(k.as_str())?;
             Ok((h, f))
         })
         .await??;

@@ -11,10 +11,7 @@ use crate::server::state::AppState;
 
 /// `GET /health`: 200 with the database reachable, else a 500.
 pub async fn health(State(state): State<Arc<AppState>>) -> ApiResult<impl IntoResponse> {
-    state
-        .db
-        .run(|db| db.conn().query_row("SELECT 1", [], |r| r.get::<_, i64>(0)))
-        .await??;
+    state.db.run(|db| db.store.check_health()).await??;
     Ok(Json(json!({
         "status": "ok",
         "version": env!("CARGO_PKG_VERSION"),

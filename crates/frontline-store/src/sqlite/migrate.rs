@@ -2,7 +2,7 @@
 //! transaction and recorded in `schema_migrations`.
 
 use chrono::Utc;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 use crate::StoreError;
 
@@ -10,16 +10,24 @@ use crate::StoreError;
 /// Versions need not be contiguous: the analyses' `100_watch.sql` sits apart from the store's
 /// own sequence so that the two never collide, and every migration not yet recorded is applied.
 const MIGRATIONS: &[(u32, &str, &str)] = &[
-    (1, "initial", include_str!("../migrations/001_initial.sql")),
-    (100, "watch", include_str!("../migrations/100_watch.sql")),
-    (200, "server", include_str!("../migrations/200_server.sql")),
+    (
+        1,
+        "initial",
+        include_str!("../../migrations/001_initial.sql"),
+    ),
+    (100, "watch", include_str!("../../migrations/100_watch.sql")),
+    (
+        200,
+        "server",
+        include_str!("../../migrations/200_server.sql"),
+    ),
 ];
 
 /// The schema version this program writes (the highest migration it knows).
 pub const SCHEMA_VERSION: u32 = 200;
 
 /// Bring the database up to [`SCHEMA_VERSION`].
-pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
              version INTEGER PRIMARY KEY,
@@ -53,7 +61,22 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
             name,
             source,
         };
-        let tx = conn.transaction().map_err(fail)?;
+        // Immediate: two processes opening a new file at once take turns, and the second finds
+        // the migration applied instead of applying it twice.
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(fail)?;
+        let done = tx
+            .query_row(
+                "SELECT 1 FROM schema_migrations WHERE version = ?1",
+                [version],
+                |_| Ok(()),
+            )
+            .optional()
+            .map_err(fail)?;
+        if done.is_some() {
+            continue;
+        }
         tx.execute_batch(sql).map_err(fail)?;
         tx.execute(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
