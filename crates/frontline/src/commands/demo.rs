@@ -24,6 +24,9 @@ pub struct DemoArgs {
     /// Replace the database even if it holds data that did not come from the demo.
     #[arg(long)]
     pub force: bool,
+    /// Only load the bundled data (the demo database), without the figures, maps and analyses.
+    #[arg(long)]
+    pub load_only: bool,
 }
 
 /// One step of the demo's load: what to import, and how.
@@ -142,6 +145,9 @@ pub fn run(db: &Path, args: DemoArgs) -> anyhow::Result<()> {
     println!("{}", store.counts()?);
 
     drop(store);
+    if args.load_only {
+        return Ok(());
+    }
     control_section(db, &args.out)?;
     pictures_section(db, &args.out)?;
     analyses_section(db)?;
