@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use geo::{orient::Direction, BooleanOps, GeodesicArea, MultiPolygon, Orient};
 use h3o::geom::SolventBuilder;
 
-use crate::estimate::PlaceState;
 use crate::grid::Grid;
+use crate::place_state::PlaceState;
 use crate::{ActorId, ControlStatus, LatLon, ObservationKey};
 
 /// Marks "no actor" in [`CellState::actor`] and [`CellState::actor2`].
