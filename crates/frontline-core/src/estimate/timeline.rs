@@ -295,7 +295,7 @@ pub fn group(obs: &[Observation], p: &Params) -> Vec<Timeline> {
             if j <= k {
                 continue;
             }
-            let d = super::spatial::haversine_km(a, obs[points[j] as usize].footprint.anchor());
+            let d = crate::geometry::haversine_km(a, obs[points[j] as usize].footprint.anchor());
             let same_name = matches!((&skeletons[k], &skeletons[j]), (Some(x), Some(y)) if x == y);
             if d <= p.group_radius_km || (same_name && d <= p.group_name_radius_km) {
                 let (ra, rb) = (find(&mut parent, k as u32), find(&mut parent, j as u32));
