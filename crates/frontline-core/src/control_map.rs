@@ -5,11 +5,11 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use geo::{orient::Direction, BooleanOps, GeodesicArea, MultiPolygon, Orient};
+use geo::{orient::Direction, BooleanOps, MultiPolygon, Orient};
 use h3o::geom::SolventBuilder;
 
-use crate::estimate::PlaceState;
 use crate::grid::Grid;
+use crate::place_state::PlaceState;
 use crate::{ActorId, ControlStatus, LatLon, ObservationKey};
 
 /// Marks "no actor" in [`CellState::actor`] and [`CellState::actor2`].
@@ -358,10 +358,5 @@ impl ControlMap {
             });
         }
         Ok(out)
-    }
-
-    /// Geodesic area of a feature's geometry, km² (for checking clipped outputs).
-    pub fn geometry_area_km2(geometry: &MultiPolygon<f64>) -> f64 {
-        geometry.geodesic_area_unsigned() / 1e6
     }
 }

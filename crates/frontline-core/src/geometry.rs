@@ -1,15 +1,41 @@
-//! Geometry repair and measures shared by the importers and the analyses.
+//! Geometry repair and measures shared by the importers, the estimator and the analyses: the one
+//! great-circle distance ([`haversine_km`]) and the one geodesic area ([`geodesic_area_km2`]).
 //!
 //! Natural Earth's 10m polygons, decoded from TopoJSON, have self-touching rings (Jordan, Saudi
 //! Arabia, Palestine, Ukraine): invalid by OGC rules, and boolean operations or areas on them
 //! can go wrong. [`make_valid`] repairs such polygons without dropping any of them.
 //!
 //! # Units
-//! Areas are geodesic, in km² on the WGS84 ellipsoid ([`geo::GeodesicArea`]).
+//! Areas are geodesic, in km² on the WGS84 ellipsoid ([`geo::GeodesicArea`]). Distances are
+//! great-circle km on a sphere of the mean Earth radius (within 0.5 % of the ellipsoid's).
 
 use geo::{
-    orient::Direction, unary_union, BooleanOps, GeodesicArea, MultiPolygon, Orient, Validation,
+    orient::Direction, unary_union, BooleanOps, GeodesicArea, MultiPolygon, Orient, Polygon,
+    Validation,
 };
+
+use crate::LatLon;
+
+/// Mean Earth radius (IUGG), km.
+pub const EARTH_RADIUS_KM: f64 = 6371.0088;
+
+/// Great-circle distance between two points, km (haversine on [`EARTH_RADIUS_KM`]).
+///
+/// # Examples
+/// ```
+/// use frontline_core::{geometry::haversine_km, LatLon};
+/// let aleppo = LatLon::new(36.2021, 37.1343).unwrap();
+/// let damascus = LatLon::new(33.5138, 36.2765).unwrap();
+/// assert!((haversine_km(aleppo, damascus) - 309.5).abs() < 3.0);
+/// ```
+pub fn haversine_km(a: LatLon, b: LatLon) -> f64 {
+    let (la, lb) = (a.lat().to_radians(), b.lat().to_radians());
+    let dlat = lb - la;
+    let dlon = (b.lon() - a.lon()).to_radians();
+    let h = (dlat / 2.0).sin().powi(2) + la.cos() * lb.cos() * (dlon / 2.0).sin().powi(2);
+    // Rounding can push h a hair above 1 for antipodal points; asin would give NaN.
+    2.0 * EARTH_RADIUS_KM * h.sqrt().min(1.0).asin()
+}
 
 /// Why a geometry could not be repaired.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -68,7 +94,7 @@ pub fn make_valid(mp: MultiPolygon<f64>) -> Result<Repaired, GeometryError> {
     };
     if union.0.is_empty() {
         return Err(GeometryError::RepairFailed {
-            area_km2: area_km2(&oriented),
+            area_km2: geodesic_area_km2(&oriented),
         });
     }
     Ok(Repaired {
@@ -117,9 +143,24 @@ pub fn canonical_order(mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
 }
 
 /// Geodesic area in km². Orients the rings first: after a union, holes may be wound the wrong
-/// way and the signed sum would be garbage.
-pub fn area_km2(mp: &MultiPolygon<f64>) -> f64 {
+/// way and the signed sum would be garbage (about −2×10⁹ km²), and geo's unsigned area of a
+/// clockwise exterior is that of the rest of the globe.
+pub fn geodesic_area_km2(mp: &MultiPolygon<f64>) -> f64 {
     mp.orient(Direction::Default).geodesic_area_unsigned() / 1e6
+}
+
+/// Geodesic area of one ring of unknown winding, km², for the pieces that clipping produces: a
+/// clipped ring can come out clockwise (from a hole) or as a near-zero sliver whose sign is
+/// noise, and geo's unsigned area of a clockwise ring is that of the rest of the globe. The
+/// absolute signed area is right whichever way the ring runs.
+pub fn ring_area_km2(ring: Vec<geo::Coord<f64>>) -> f64 {
+    if ring.len() < 3 {
+        return 0.0;
+    }
+    Polygon::new(geo::LineString::from(ring), vec![])
+        .geodesic_area_signed()
+        .abs()
+        / 1e6
 }
 
 /// `a` minus `b`, oriented (a convenience for change-between-dates analyses).
@@ -160,10 +201,10 @@ mod tests {
         let fixed = make_valid(raw.clone()).unwrap();
         assert!(fixed.repaired);
         assert!(fixed.geometry.is_valid(), "{iso3} still invalid");
-        let after = area_km2(&fixed.geometry);
+        let after = geodesic_area_km2(&fixed.geometry);
         // Self-touching rings enclose no area at the touching points: the area must not move
         // by more than 0.1 %.
-        assert_relative_eq!(after, area_km2(&raw), max_relative = 1e-3);
+        assert_relative_eq!(after, geodesic_area_km2(&raw), max_relative = 1e-3);
         assert!(after > 0.5 * before, "{iso3}: {after} km² vs {before} km²");
         assert!(fixed.geometry.0.len() >= raw.0.len().min(1));
     }
@@ -197,7 +238,11 @@ mod tests {
         let r = make_valid(syria).unwrap();
         assert!(!r.repaired);
         // The data README's geodesic area.
-        assert_relative_eq!(area_km2(&r.geometry), 185_941.0, max_relative = 1e-4);
+        assert_relative_eq!(
+            geodesic_area_km2(&r.geometry),
+            185_941.0,
+            max_relative = 1e-4
+        );
     }
 
     #[test]
@@ -212,8 +257,57 @@ mod tests {
     fn area_ignores_ring_winding() {
         let cw = wkt!(MULTIPOLYGON(((0. 0., 0. 1., 1. 1., 1. 0., 0. 0.))));
         let ccw = wkt!(MULTIPOLYGON(((0. 0., 1. 0., 1. 1., 0. 1., 0. 0.))));
-        assert_relative_eq!(area_km2(&cw), area_km2(&ccw), max_relative = 1e-12);
-        assert!(area_km2(&cw) > 12_000.0 && area_km2(&cw) < 12_500.0);
+        assert_relative_eq!(
+            geodesic_area_km2(&cw),
+            geodesic_area_km2(&ccw),
+            max_relative = 1e-12
+        );
+        assert!(geodesic_area_km2(&cw) > 12_000.0 && geodesic_area_km2(&cw) < 12_500.0);
+    }
+
+    #[test]
+    fn a_ring_measures_the_same_whichever_way_it_runs() {
+        let ccw = vec![
+            geo::coord! { x: 0.0, y: 0.0 },
+            geo::coord! { x: 1.0, y: 0.0 },
+            geo::coord! { x: 1.0, y: 1.0 },
+            geo::coord! { x: 0.0, y: 1.0 },
+            geo::coord! { x: 0.0, y: 0.0 },
+        ];
+        let cw: Vec<_> = ccw.iter().rev().copied().collect();
+        let square = wkt!(MULTIPOLYGON(((0. 0., 1. 0., 1. 1., 0. 1., 0. 0.))));
+        assert_relative_eq!(
+            ring_area_km2(cw),
+            geodesic_area_km2(&square),
+            max_relative = 1e-12
+        );
+        assert_relative_eq!(
+            ring_area_km2(ccw),
+            geodesic_area_km2(&square),
+            max_relative = 1e-12
+        );
+        assert_eq!(ring_area_km2(vec![geo::coord! { x: 0.0, y: 0.0 }; 2]), 0.0);
+    }
+
+    #[test]
+    fn haversine_matches_a_known_distance() {
+        // Aleppo to Damascus ≈ 310 km.
+        let aleppo = LatLon::new(36.2021, 37.1343).unwrap();
+        let damascus = LatLon::new(33.5138, 36.2765).unwrap();
+        assert_relative_eq!(haversine_km(aleppo, damascus), 309.5, max_relative = 0.01);
+    }
+
+    #[test]
+    fn haversine_is_symmetric_zero_at_a_point_and_finite_at_antipodes() {
+        let a = LatLon::new(36.2, 37.1).unwrap();
+        let b = LatLon::new(-36.2, -142.9).unwrap();
+        assert_eq!(haversine_km(a, a), 0.0);
+        assert_eq!(haversine_km(a, b), haversine_km(b, a));
+        assert_relative_eq!(
+            haversine_km(a, b),
+            std::f64::consts::PI * EARTH_RADIUS_KM,
+            max_relative = 1e-9
+        );
     }
 
     #[test]

@@ -15,11 +15,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use geo::{
-    orient::Direction, BooleanOps, BoundingRect, Contains, GeodesicArea, MultiPolygon, Orient,
-    Polygon, Rect,
+    orient::Direction, BooleanOps, BoundingRect, Contains, MultiPolygon, Orient, Polygon, Rect,
 };
 use h3o::{CellIndex, LatLng, Resolution};
 
+use crate::geometry::{geodesic_area_km2, ring_area_km2};
 use crate::LatLon;
 
 /// Why a grid could not be built.
@@ -108,7 +108,7 @@ impl Grid {
         let mut shapes = Vec::with_capacity(parts.len());
         for (pi, part) in parts.iter().enumerate() {
             let shape = part.shape.orient(Direction::Default);
-            let part_area = shape.geodesic_area_unsigned() / 1e6;
+            let part_area = geodesic_area_km2(&shape);
             let tiles = Tiles::new(&shape);
             let cell_area_sum = cover(&shape, &tiles, res, |cell, area| {
                 shares.entry(cell).or_default().push((pi as u16, area));
@@ -535,19 +535,6 @@ fn clip_ring(ring: &[geo::Coord<f64>], window: &[geo::Coord<f64>]) -> Vec<geo::C
     out
 }
 
-fn ring_area_km2(ring: Vec<geo::Coord<f64>>) -> f64 {
-    if ring.len() < 3 {
-        return 0.0;
-    }
-    // The signed area, made positive: geo's unsigned geodesic area of a clockwise ring is that
-    // of the rest of the globe, and a clipped ring can come out clockwise (holes) or as a
-    // near-zero sliver whose sign is noise.
-    Polygon::new(geo::LineString::from(ring), vec![])
-        .geodesic_area_signed()
-        .abs()
-        / 1e6
-}
-
 /// The mask cut into square tiles, so that each edge cell is clipped against a small piece.
 struct Tiles {
     pieces: HashMap<(i32, i32), MultiPolygon<f64>>,
@@ -639,7 +626,7 @@ fn tile_of(v: f64) -> i32 {
 mod tests {
     use super::*;
     use approx::assert_relative_eq;
-    use geo::polygon;
+    use geo::{polygon, GeodesicArea};
 
     fn square(x0: f64, y0: f64, size: f64) -> MultiPolygon<f64> {
         MultiPolygon(vec![polygon![

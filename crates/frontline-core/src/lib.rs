@@ -12,6 +12,7 @@ pub mod geometry;
 pub mod grid;
 pub mod model;
 pub mod names;
+pub mod place_state;
 pub mod render;
 pub mod validate;
 

@@ -9,8 +9,9 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rstar::{primitives::GeomWithData, RTree};
 
-use crate::estimate::spatial::{haversine_km, Projection};
+use crate::estimate::spatial::Projection;
 use crate::estimate::{timeline, Params, Prepared};
+use crate::geometry::haversine_km;
 use crate::{ActorId, ControlStatus, FeatureType, Footprint, LatLon, Observation, ObservedDate};
 
 /// A small deterministic PRNG (SplitMix64): the split must not change with a crate version.

@@ -14,6 +14,7 @@
 //! population (ties: the smallest id), and the group's population is that entry's figure — never
 //! a sum. The rule does not depend on import order.
 
+use frontline_core::geometry::haversine_km;
 use frontline_core::names::{normalize, skeleton};
 use frontline_core::Place;
 
@@ -21,15 +22,6 @@ use frontline_core::Place;
 pub const SAME_POINT_KM: f64 = 1.5;
 /// Entries closer than this with matching names are one settlement.
 pub const SAME_NAME_KM: f64 = 10.0;
-
-/// Great-circle distance in km (spherical, radius 6371 km; enough for a 10 km threshold).
-pub fn distance_km(a: &Place, b: &Place) -> f64 {
-    let (la1, lo1) = (a.point.lat().to_radians(), a.point.lon().to_radians());
-    let (la2, lo2) = (b.point.lat().to_radians(), b.point.lon().to_radians());
-    let h = ((la2 - la1) / 2.0).sin().powi(2)
-        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
-    2.0 * 6371.0 * h.sqrt().asin()
-}
 
 fn names_match(a: &str, b: &str) -> bool {
     let (na, nb) = (normalize(a), normalize(b));
@@ -46,7 +38,7 @@ fn same_settlement(a: &Place, b: &Place) -> bool {
     if a.country != b.country {
         return false;
     }
-    let d = distance_km(a, b);
+    let d = haversine_km(a.point, b.point);
     d <= SAME_POINT_KM || (d <= SAME_NAME_KM && names_match(&a.name, &b.name))
 }
 

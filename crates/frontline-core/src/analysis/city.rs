@@ -4,7 +4,7 @@
 
 use geo::{Contains, Distance, Geodesic, MultiPolygon, Point, Polygon};
 
-use super::share::geodesic_km2;
+use crate::geometry::geodesic_area_km2;
 use crate::LatLon;
 
 /// People per km² assumed when a city's outline is derived from its population. 8,000/km² is
@@ -87,7 +87,7 @@ pub fn city_area(
         let geometry = MultiPolygon(vec![u.geometry.clone()]);
         return CityArea {
             name: name.to_owned(),
-            km2: geodesic_km2(&geometry),
+            km2: geodesic_area_km2(&geometry),
             geometry,
             method: CityMethod::UrbanArea {
                 source_km2: u.source_km2,
@@ -98,7 +98,7 @@ pub fn city_area(
     let geometry = MultiPolygon(vec![disc(point, radius_km, 64)]);
     CityArea {
         name: name.to_owned(),
-        km2: geodesic_km2(&geometry),
+        km2: geodesic_area_km2(&geometry),
         geometry,
         method: CityMethod::Radius {
             radius_km,

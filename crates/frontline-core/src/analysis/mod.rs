@@ -180,7 +180,7 @@ pub(crate) mod testutil {
     pub fn held(cell: CellIndex, who: Option<&str>) -> CellControl {
         CellControl {
             cell,
-            area_km2: crate::analysis::share::geodesic_km2(&cell.into()),
+            area_km2: crate::geometry::geodesic_area_km2(&cell.into()),
             actor: who.map(actor),
             status: who.map(|_| ControlStatus::Held),
             actor2: None,

@@ -9,10 +9,11 @@
 
 use std::collections::BTreeMap;
 
-use geo::{orient::Direction, BooleanOps, GeodesicArea, MultiPolygon, Orient};
+use geo::{orient::Direction, BooleanOps, MultiPolygon, Orient};
 use h3o::geom::{ContainmentMode, TilerBuilder};
 
 use super::{AnalysisError, Territory};
+use crate::geometry::geodesic_area_km2;
 use crate::ActorId;
 
 /// Who a row of a share table is about.
@@ -74,11 +75,6 @@ impl ShareReport {
     }
 }
 
-/// Geodesic area of a multipolygon, km² (oriented first: see STACK.md on `unary_union`).
-pub fn geodesic_km2(mp: &MultiPolygon<f64>) -> f64 {
-    mp.orient(Direction::Default).geodesic_area_unsigned() / 1e6
-}
-
 /// Shares of `aoi` (named `name`) per actor in `territory`.
 pub fn share(
     territory: &Territory,
@@ -86,7 +82,7 @@ pub fn share(
     aoi: &MultiPolygon<f64>,
 ) -> Result<ShareReport, AnalysisError> {
     let aoi = aoi.orient(Direction::Default);
-    let aoi_km2 = geodesic_km2(&aoi);
+    let aoi_km2 = geodesic_area_km2(&aoi);
     if aoi_km2 <= 0.0 {
         return Err(AnalysisError::EmptyArea(name.to_owned()));
     }
@@ -115,7 +111,7 @@ pub fn share(
                 let cell_mp: MultiPolygon<f64> = annotated.cell.into();
                 // The engine may already have clipped the cell to the region mask: never count
                 // more than the cell's own area in the region.
-                geodesic_km2(&cell_mp.intersection(&aoi)).min(c.area_km2)
+                geodesic_area_km2(&cell_mp.intersection(&aoi)).min(c.area_km2)
             };
             if piece <= 0.0 {
                 continue;

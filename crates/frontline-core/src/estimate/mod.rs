@@ -26,8 +26,10 @@ use crate::control_map::{CellSource, CellState, ControlMap, Cover, Decision, NO_
 use crate::grid::Grid;
 use crate::{ActorId, ControlStatus, FeatureType, Footprint, LatLon, Observation};
 
-pub use spatial::{haversine_km, ReachParams};
-pub use timeline::{Basis, PlaceState, Timeline};
+pub use crate::geometry::haversine_km;
+pub use crate::place_state::{Basis, PlaceState};
+pub use spatial::ReachParams;
+pub use timeline::Timeline;
 
 /// The estimator's parameters. `Default` gives the documented values.
 #[derive(Debug, Clone, PartialEq)]

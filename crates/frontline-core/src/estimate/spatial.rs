@@ -6,23 +6,12 @@
 
 use rstar::{primitives::GeomWithData, RTree};
 
+use crate::geometry::{haversine_km, EARTH_RADIUS_KM};
 use crate::{FeatureType, LatLon};
-
-/// Mean Earth radius, km.
-pub const EARTH_RADIUS_KM: f64 = 6371.0088;
 
 /// Projected distances can undershoot true ones by the projection's shear: query a wider box and
 /// filter with haversine.
 pub const QUERY_PAD: f64 = 1.3;
-
-/// Great-circle distance, km.
-pub fn haversine_km(a: LatLon, b: LatLon) -> f64 {
-    let (la, lb) = (a.lat().to_radians(), b.lat().to_radians());
-    let dlat = lb - la;
-    let dlon = (b.lon() - a.lon()).to_radians();
-    let h = (dlat / 2.0).sin().powi(2) + la.cos() * lb.cos() * (dlon / 2.0).sin().powi(2);
-    2.0 * EARTH_RADIUS_KM * h.sqrt().min(1.0).asin()
-}
 
 /// Sinusoidal projection (km) centred on a meridian near the data.
 #[derive(Debug, Clone, Copy)]
@@ -189,14 +178,6 @@ pub fn rank_divisor(rank: usize, rank_power: f64) -> f64 {
 mod tests {
     use super::*;
     use approx::assert_relative_eq;
-
-    #[test]
-    fn haversine_matches_a_known_distance() {
-        // Aleppo to Damascus ≈ 310 km.
-        let aleppo = LatLon::new(36.2021, 37.1343).unwrap();
-        let damascus = LatLon::new(33.5138, 36.2765).unwrap();
-        assert_relative_eq!(haversine_km(aleppo, damascus), 309.5, max_relative = 0.01);
-    }
 
     #[test]
     fn votes_are_zero_beyond_reach_and_fall_with_rank_and_distance() {

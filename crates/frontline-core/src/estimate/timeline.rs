@@ -9,46 +9,8 @@
 use chrono::NaiveDate;
 
 use super::Params;
+use crate::place_state::{Basis, PlaceState};
 use crate::{ActorId, ControlStatus, DatePrecision, Footprint, LatLon, Observation};
-
-/// What a place (or an analyst area) says on a date, after the temporal logic.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PlaceState {
-    pub actor: ActorId,
-    pub actor2: Option<ActorId>,
-    pub status: ControlStatus,
-    /// Confidence in [0, 1]: grading × date precision × decay with the distance in time.
-    pub confidence: f64,
-    /// Indices (into the estimator's input) of the observations that decided it.
-    pub observations: Vec<u32>,
-    /// How the state was reached, for `explain`.
-    pub basis: Basis,
-}
-
-/// How a place's state on a date follows from its observations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Basis {
-    /// An observation on or before the date, and nothing later.
-    Latest,
-    /// Only a later observation, speaking back in time.
-    Later,
-    /// An earlier and a later observation that agree: no change known in between.
-    Bracketed,
-    /// An earlier and a later observation that disagree: a change happened in between; the
-    /// nearer (in weighted time) wins.
-    Changed,
-}
-
-impl Basis {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Latest => "latest observation on or before the date",
-            Self::Later => "later observation speaking back in time",
-            Self::Bracketed => "earlier and later observations agree",
-            Self::Changed => "control changed between the earlier and later observations",
-        }
-    }
-}
 
 /// The observations of one place (or one analyst-area series), sorted by date.
 #[derive(Debug, Clone)]
@@ -333,7 +295,7 @@ pub fn group(obs: &[Observation], p: &Params) -> Vec<Timeline> {
             if j <= k {
                 continue;
             }
-            let d = super::spatial::haversine_km(a, obs[points[j] as usize].footprint.anchor());
+            let d = crate::geometry::haversine_km(a, obs[points[j] as usize].footprint.anchor());
             let same_name = matches!((&skeletons[k], &skeletons[j]), (Some(x), Some(y)) if x == y);
             if d <= p.group_radius_km || (same_name && d <= p.group_name_radius_km) {
                 let (ra, rb) = (find(&mut parent, k as u32), find(&mut parent, j as u32));

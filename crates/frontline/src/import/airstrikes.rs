@@ -25,6 +25,7 @@
 //! at the place that day. It is graded low (D4 unless `--presence-grading` says otherwise), so
 //! that what is seen or reported outweighs it, and validation never scores it.
 
+use frontline_core::geometry::haversine_km;
 use frontline_core::names::{normalize, skeleton};
 use frontline_core::{
     ActorId, ControlStatus, Event, EventKey, EventParty, EventType, Evidence, FeatureType,
@@ -52,14 +53,6 @@ fn source_tag(key: &EventKey) -> String {
     }
 }
 
-fn km(a: LatLon, b: LatLon) -> f64 {
-    let (la1, lo1) = (a.lat().to_radians(), a.lon().to_radians());
-    let (la2, lo2) = (b.lat().to_radians(), b.lon().to_radians());
-    let h = ((la2 - la1) / 2.0).sin().powi(2)
-        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
-    2.0 * 6371.0 * h.sqrt().asin()
-}
-
 /// A counted strike row that later rows may duplicate.
 struct Canonical {
     key: EventKey,
@@ -84,7 +77,7 @@ impl Canonical {
     fn same_place(&self, other: &Canonical) -> bool {
         (!self.name.is_empty() && self.name == other.name)
             || (self.skeleton.len() >= 3 && self.skeleton == other.skeleton)
-            || km(self.point, other.point) <= SAME_PLACE_KM
+            || haversine_km(self.point, other.point) <= SAME_PLACE_KM
     }
 }
 

@@ -1,6 +1,7 @@
 //! Name resolution: actor names to actor ids (through names and aliases), and place names to
 //! points (through the stored gazetteer and the Wikipedia snapshot labels).
 
+use frontline_core::geometry::haversine_km;
 use frontline_core::names::{normalize, skeleton};
 use frontline_core::{ActorId, Footprint, LatLon};
 use frontline_store::Store;
@@ -84,14 +85,6 @@ pub(crate) struct PlaceIndex {
     by_name: HashMap<String, Vec<usize>>,
     by_skeleton: HashMap<String, Vec<usize>>,
     entries: Vec<Entry>,
-}
-
-fn km(a: LatLon, b: LatLon) -> f64 {
-    let (la1, lo1) = (a.lat().to_radians(), a.lon().to_radians());
-    let (la2, lo2) = (b.lat().to_radians(), b.lon().to_radians());
-    let h = ((la2 - la1) / 2.0).sin().powi(2)
-        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
-    2.0 * 6371.0 * h.sqrt().asin()
 }
 
 /// The name without a parenthetical qualifier: "Hasakah (southern districts)" → "Hasakah".
@@ -236,14 +229,20 @@ impl PlaceIndex {
             .iter()
             .map(|&i| &self.entries[i])
             .filter(|e| country.is_none_or(|c| e.country == c))
-            .filter(|e| near.is_none_or(|a| km(e.point, a) <= NEAR_QUALIFIER_KM))
+            .filter(|e| near.is_none_or(|a| haversine_km(e.point, a) <= NEAR_QUALIFIER_KM))
             .collect();
         let first = cands.first()?.point;
-        if cands.iter().any(|e| km(e.point, first) > SAME_PLACE_KM) {
+        if cands
+            .iter()
+            .any(|e| haversine_km(e.point, first) > SAME_PLACE_KM)
+        {
             // Several places share this spelling; count the distinct ones.
             let mut distinct: Vec<LatLon> = Vec::new();
             for e in &cands {
-                if distinct.iter().all(|d| km(*d, e.point) > SAME_PLACE_KM) {
+                if distinct
+                    .iter()
+                    .all(|d| haversine_km(*d, e.point) > SAME_PLACE_KM)
+                {
                     distinct.push(e.point);
                 }
             }
