@@ -2,7 +2,7 @@
 //! repair outlines, with overlaps removed so that the union is what is estimated and no ground
 //! is counted twice (`IRQ,IQ-NI` is Iraq, not Iraq plus Ninawa again).
 
-use frontline_core::geometry::{area_km2, difference, make_valid};
+use frontline_core::geometry::{difference, geodesic_area_km2 as area_km2, make_valid};
 use frontline_core::grid::RegionPart;
 use frontline_store::Store;
 use geo::{BoundingRect, Intersects, MultiPolygon};

@@ -243,7 +243,7 @@ pub fn outline(
     if fixed.repaired {
         tracing::info!(problem = ?fixed.problem, "repaired an invalid outline");
     }
-    if frontline_core::geometry::area_km2(&fixed.geometry) <= 0.0 {
+    if frontline_core::geometry::geodesic_area_km2(&fixed.geometry) <= 0.0 {
         return Err(AppError::Unprocessable(format!(
             "{field}: the outline has no area"
         )));

@@ -258,7 +258,7 @@ pub fn read_layers(path: &Path, default_actor: Option<&str>) -> anyhow::Result<V
             Some(a) => a,
             None => [&l.held, &l.contested, &l.besieged, &l.low_confidence]
                 .iter()
-                .map(|m| frontline_core::geometry::area_km2(m))
+                .map(|m| frontline_core::geometry::geodesic_area_km2(m))
                 .sum(),
         };
     }
@@ -304,8 +304,8 @@ pub fn change_layers(
                 id: proto.id.clone(),
                 name: proto.name.clone(),
                 colour: proto.colour,
-                gained_km2: frontline_core::geometry::area_km2(&gained),
-                lost_km2: frontline_core::geometry::area_km2(&lost),
+                gained_km2: frontline_core::geometry::geodesic_area_km2(&gained),
+                lost_km2: frontline_core::geometry::geodesic_area_km2(&lost),
                 gained,
                 lost,
                 kept,
