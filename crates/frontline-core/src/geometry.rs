@@ -142,11 +142,27 @@ pub fn canonical_order(mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
     MultiPolygon(polys)
 }
 
-/// Geodesic area in km². Orients the rings first: after a union, holes may be wound the wrong
-/// way and the signed sum would be garbage (about −2×10⁹ km²), and geo's unsigned area of a
+/// Geodesic area in km², whatever way the rings are wound: after a union, holes may be wound the
+/// wrong way and the signed sum would be garbage (about −2×10⁹ km²), and geo's unsigned area of a
 /// clockwise exterior is that of the rest of the globe.
+///
+/// # Assumptions
+/// Each ring encloses less than half the globe (true of any country or region).
 pub fn geodesic_area_km2(mp: &MultiPolygon<f64>) -> f64 {
-    mp.orient(Direction::Default).geodesic_area_unsigned() / 1e6
+    // Ring by ring, by the absolute signed area: a sliver left by clipping (or by rounding
+    // coordinates) can have no reliable winding, and orienting it then measures the rest of the
+    // globe instead of the sliver.
+    mp.0.iter()
+        .map(|p| {
+            let outer = ring_area_km2(p.exterior().0.clone());
+            let holes: f64 = p
+                .interiors()
+                .iter()
+                .map(|r| ring_area_km2(r.0.clone()))
+                .sum();
+            (outer - holes).max(0.0)
+        })
+        .sum()
 }
 
 /// Geodesic area of one ring of unknown winding, km², for the pieces that clipping produces: a
