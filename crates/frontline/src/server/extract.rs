@@ -60,3 +60,41 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
 fn query_error(r: QueryRejection) -> ApiError {
     ApiError::bad_request(r.body_text())
 }
+
+/// `axum::extract::Path` with API errors (a tile path with letters for numbers is a JSON 400,
+/// not axum's plain text).
+pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(Self(v)),
+            Err(r) => Err(ApiError::bad_request(format!(
+                "{}: {}",
+                parts.uri.path(),
+                r.body_text()
+            ))),
+        }
+    }
+}
+
+/// Longest request target (path and query) answered; longer ones get a JSON 414. (Far longer
+/// ones are refused by the HTTP parser itself before any handler runs.)
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+
+/// Refuse over-long request targets in the API's error shape.
+pub async fn uri_limit(
+    req: Request,
+    next: axum::middleware::Next,
+) -> Result<axum::response::Response, ApiError> {
+    let len = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    if len > MAX_URI_BYTES {
+        return Err(ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            "uri_too_long",
+            format!("the request target is {len} bytes; at most {MAX_URI_BYTES} are accepted"),
+        ));
+    }
+    Ok(next.run(req).await)
+}

@@ -31,6 +31,7 @@ pub use state::{AppState, Options};
 pub fn router(state: Arc<AppState>, opts: &Options) -> Router {
     routes::routes(opts)
         .with_state(state)
+        .layer(axum::middleware::from_fn(extract::uri_limit))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

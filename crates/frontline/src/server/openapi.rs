@@ -61,6 +61,10 @@ const OPS: &[Op] = &[
     ("get", "/api/tokens", "admin", "API tokens (without secrets)", "admin", &[]),
 ];
 
+/// Items per page when a request names no `limit`, and the most it may name.
+pub const DEFAULT_PAGE: usize = 100;
+pub const MAX_PAGE: usize = 10_000;
+
 fn param(name: &str, location: &str) -> Value {
     let (schema, desc) = match name {
         "date" | "from" | "to" | "d1" | "d2" => {
@@ -78,9 +82,17 @@ fn param(name: &str, location: &str) -> Value {
             json!({"type": "string"}),
             "RFC 3339 date or interval (a/b, ../b, a/..)",
         ),
-        "limit" | "offset" | "z" | "x" | "y" | "window_days" => {
-            (json!({"type": "integer", "minimum": 0}), "")
-        }
+        // GDAL and QGIS page OGC items by the declared maximum: without one, GDAL asks for 10
+        // at a time.
+        "limit" => (
+            json!({"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": DEFAULT_PAGE}),
+            "Items per page",
+        ),
+        "window_days" => (
+            json!({"type": "integer", "minimum": 1, "maximum": 366, "default": 30}),
+            "Days of events up to the date",
+        ),
+        "offset" | "z" | "x" | "y" => (json!({"type": "integer", "minimum": 0}), ""),
         "lat" => (
             json!({"type": "number", "minimum": -90, "maximum": 90}),
             "Latitude (WGS84)",

@@ -6,7 +6,6 @@ use axum::extract::State;
 use axum::Json;
 use frontline_core::analysis::enclave::EnclaveParams;
 use frontline_core::analysis::AnalysisError;
-use frontline_core::ActorId;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -213,11 +212,16 @@ pub async fn trend_of(
     Reader(_): Reader,
     Query(q): Query<TrendQuery>,
 ) -> ApiResult<Json<Value>> {
-    let actor = ActorId::new(
-        q.actor
-            .as_deref()
-            .ok_or_else(|| ApiError::bad_request("missing query parameter actor"))?,
-    )?;
+    let actor = params::actor(
+        &state,
+        Some(
+            q.actor
+                .as_deref()
+                .ok_or_else(|| ApiError::bad_request("missing query parameter actor"))?,
+        ),
+    )
+    .await?
+    .expect("an actor was given");
     let from = params::date(
         &state,
         "from",

@@ -4,7 +4,8 @@
 //! province outline changes the grids built from it, so every area write also makes the
 //! server rebuild its grids.
 
-use axum::extract::{Path, State};
+use crate::server::extract::Path;
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;

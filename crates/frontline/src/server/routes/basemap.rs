@@ -3,7 +3,7 @@
 //! populated places), so that no map tile is ever fetched from elsewhere. Open to everyone: it is
 //! public reference data and the map draws it before anyone logs in.
 
-use axum::extract::Path;
+use crate::server::extract::Path;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use std::sync::OnceLock;

@@ -5,7 +5,6 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Json;
-use frontline_core::ActorId;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -45,10 +44,7 @@ pub async fn control(
         region: q.region,
     }
     .request(&state)?;
-    let actor = q.actor.as_deref().map(ActorId::new).transpose()?;
-    if let Some(a) = &actor {
-        params::known_actor(&state, a).await?;
-    }
+    let actor = params::actor(&state, q.actor.as_deref()).await?;
     let body = state
         .app(move |e| {
             let m = e.map(&req)?;

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use frontline_core::{ActorId, EventType};
+use frontline_core::EventType;
 use frontline_store::{event_key_text, EventFilter, StoredEvent};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -18,6 +18,7 @@ use super::params;
 use crate::server::auth::Reader;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::Query;
+use crate::server::openapi::{DEFAULT_PAGE, MAX_PAGE};
 use crate::server::state::AppState;
 
 /// An event as GeoJSON: a point, id `dataset/id`.
@@ -92,7 +93,7 @@ pub async fn list(
         from: params::opt_date(&state, "from", q.from.as_deref())?,
         to: params::opt_date(&state, "to", q.to.as_deref())?,
         bbox: params::bbox(q.bbox.as_deref())?,
-        actor: q.actor.as_deref().map(ActorId::new).transpose()?,
+        actor: params::actor(&state, q.actor.as_deref()).await?,
         event_type: q
             .event_type
             .as_deref()
@@ -106,7 +107,7 @@ pub async fn list(
             return Err(ApiError::unprocessable(format!("from {f} is after to {t}")));
         }
     }
-    let (limit, offset) = params::page(q.limit, q.offset, 100, 10_000)?;
+    let (limit, offset) = params::page(q.limit, q.offset, DEFAULT_PAGE, MAX_PAGE)?;
     let (page, matched) = events_page(&state, filter, limit, offset).await?;
     let body = json!({
         "type": "FeatureCollection",

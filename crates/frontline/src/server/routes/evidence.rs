@@ -3,9 +3,10 @@
 //! them (the type comes from the magic bytes, `nosniff`, a locked-down CSP, and non-images as
 //! downloads).
 
+use crate::server::extract::Path;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;

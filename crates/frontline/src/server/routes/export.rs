@@ -2,10 +2,10 @@
 //! or GeoPackage (`/api/export/{control|observations|events}?format=...`), with the same
 //! filters as the read endpoints, encoded by `crate::export` (as the CLI's exports are).
 
-use axum::extract::{Path, State};
+use crate::server::extract::Path;
+use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use frontline_core::ActorId;
 use frontline_store::EventFilter;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -46,7 +46,7 @@ pub async fn export(
     let format = export::Format::parse(name).ok_or_else(|| {
         ApiError::bad_request(format!("format must be geojson, csv or gpkg, got {name:?}"))
     })?;
-    let actor = q.actor.as_deref().map(ActorId::new).transpose()?;
+    let actor = params::actor(&state, q.actor.as_deref()).await?;
     let (features, stem) = match what.as_str() {
         "control" => {
             let req = MapParams {

@@ -2,7 +2,8 @@
 //! retire — each version-checked, audited, and invalidating the cached maps. Nothing is
 //! deleted: a correction is a new version, a retirement is a new version marked retired.
 
-use axum::extract::{Path, State};
+use crate::server::extract::Path;
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -22,6 +23,7 @@ use super::params;
 use crate::server::auth::{Analyst, Caller, Reader};
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::{Json as JsonBody, Query};
+use crate::server::openapi::{DEFAULT_PAGE, MAX_PAGE};
 use crate::server::state::{AppState, Db};
 
 /// An observation as GeoJSON: the footprint as geometry, every field and the version as
@@ -133,11 +135,11 @@ pub async fn list(
         from: params::opt_date(&state, "from", q.from.as_deref())?,
         to: params::opt_date(&state, "to", q.to.as_deref())?,
         bbox: params::bbox(q.bbox.as_deref())?,
-        actor: q.actor.as_deref().map(ActorId::new).transpose()?,
+        actor: params::actor(&state, q.actor.as_deref()).await?,
         status: q.status.as_deref().map(str::parse).transpose()?,
         feature: q.feature.as_deref().map(str::parse).transpose()?,
     };
-    let (limit, offset) = params::page(q.limit, q.offset, 100, 10_000)?;
+    let (limit, offset) = params::page(q.limit, q.offset, DEFAULT_PAGE, MAX_PAGE)?;
     let known_on = params::known_on(q.known_on.as_deref())?;
     let known = state.app(move |e| e.known(known_on)).await?;
     let matched: Vec<&StoredObservation> = known
@@ -353,7 +355,8 @@ fn check_actors(db: &Db, o: &Observation) -> ApiResult<()> {
         if !known.iter().any(|k| k.id == *a) {
             let ids: Vec<&str> = known.iter().map(|k| k.id.as_str()).collect();
             return Err(ApiError::unprocessable(format!(
-                "unknown actor {a:?}; known actors: {}",
+                "unknown actor {:?}; known actors: {}",
+                a.as_str(),
                 ids.join(", ")
             )));
         }

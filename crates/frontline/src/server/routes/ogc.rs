@@ -7,7 +7,8 @@
 //! out, it is the latest day any observation speaks for. On `observations` and `events` it
 //! filters by the observed or event date.
 
-use axum::extract::{Path, State};
+use crate::server::extract::Path;
+use axum::extract::State;
 use axum::http::{header, HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -27,6 +28,7 @@ use crate::app::{KnownOn, MapRequest};
 use crate::server::auth::Reader;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::Query;
+use crate::server::openapi::{DEFAULT_PAGE, MAX_PAGE};
 use crate::server::state::AppState;
 
 const JSON: &str = "application/json";
@@ -280,7 +282,7 @@ pub async fn items(
         return Err(ApiError::bad_request("bbox-crs: only CRS84 is offered"));
     }
     let bbox = params::bbox(q.bbox.as_deref())?;
-    let (limit, offset) = params::page(q.limit, q.offset, 100, 10_000)?;
+    let (limit, offset) = params::page(q.limit, q.offset, DEFAULT_PAGE, MAX_PAGE)?;
     let b = base(&headers);
     let links_for = |matched: usize| {
         let mut l = observations::page_links(&b, &uri, matched, limit, offset, GEOJSON);

@@ -192,3 +192,15 @@ pub async fn known_actor(
         known.join(", ")
     )))
 }
+
+/// An `actor` parameter: a valid id of a stored actor (reads naming an unknown actor would
+/// otherwise answer an empty 200).
+pub async fn actor(
+    state: &std::sync::Arc<AppState>,
+    value: Option<&str>,
+) -> ApiResult<Option<frontline_core::ActorId>> {
+    let Some(v) = value else { return Ok(None) };
+    let id = frontline_core::ActorId::new(v)?;
+    known_actor(state, &id).await?;
+    Ok(Some(id))
+}

@@ -2,8 +2,9 @@
 //! features of the map, as `/api/control` serves them) and an `events` layer (events in the
 //! `window_days` ending on the date, duplicates counted once, as the analyses count them). Each tile is encoded once per map and served from memory afterwards.
 
+use crate::server::extract::Path;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::Duration;
