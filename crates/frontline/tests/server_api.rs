@@ -1506,12 +1506,12 @@ async fn a_correction_identical_to_the_current_version_answers_it_unchanged() {
 async fn every_error_has_the_json_shape_path_and_length_errors_included() {
     let (app, token) = read();
     // A tile path with letters for numbers.
-    let r = send(&app, get("/tiles/z/1/2.mvt?date=2017-06-01", Some(&token))).await;
+    let r = send(app, get("/tiles/z/1/2.mvt?date=2017-06-01", Some(token))).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.error().contains("/tiles/z/1/2.mvt"));
     // A request target longer than the server takes.
     let long = format!("/api/control?date=2017-06-01&region={}", "A".repeat(9000));
-    let r = send(&app, get(&long, Some(&token))).await;
+    let r = send(app, get(&long, Some(token))).await;
     assert_eq!(r.status, StatusCode::URI_TOO_LONG);
     assert!(r.error().contains("bytes"));
     // An unknown actor on a read: a 4xx that names the known ones, never `ActorId("…")`.
@@ -1521,7 +1521,7 @@ async fn every_error_has_the_json_shape_path_and_length_errors_included() {
         "/api/control?date=2017-06-01&actor=nobody",
         "/api/export/control?date=2017-06-01&actor=nobody",
     ] {
-        let r = send(&app, get(uri, Some(&token))).await;
+        let r = send(app, get(uri, Some(token))).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{uri}");
         let msg = r.error();
         assert!(
@@ -1535,7 +1535,7 @@ async fn every_error_has_the_json_shape_path_and_length_errors_included() {
 #[tokio::test]
 async fn the_openapi_declares_the_default_and_largest_page() {
     let (app, _) = read();
-    let doc = send(&app, get("/api/openapi.json", None)).await.json();
+    let doc = send(app, get("/api/openapi.json", None)).await.json();
     let params = doc["paths"]["/ogc/collections/{collectionId}/items"]["get"]["parameters"]
         .as_array()
         .unwrap();
