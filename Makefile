@@ -3,11 +3,12 @@
 #   make demo   the web map, then the demo database and its printed tour (frontline demo)
 #   make serve  serve the demo database with the web map at the printed URL (anonymous reads)
 #   make test   the web map, then every test, the headless-browser test included
+#   make install  the `frontline` binary into ~/.cargo/bin (on the PATH of a rustup install)
 
 CARGO ?= cargo
 NPM ?= npm
 
-.PHONY: web demo serve test
+.PHONY: web demo serve test install
 
 web:
 	cd web && $(NPM) ci --no-audit --no-fund && $(NPM) run build
@@ -20,3 +21,6 @@ serve: web
 
 test: web
 	$(CARGO) test --workspace --locked
+
+install:
+	$(CARGO) install --locked --path crates/frontline
