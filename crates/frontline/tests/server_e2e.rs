@@ -220,6 +220,23 @@ fn gdal_lists_and_reads_the_ogc_api_collections() {
         .and_then(|n| n.trim().parse().ok())
         .unwrap_or_else(|| panic!("no feature count in {obs}"));
     assert!(n > 1000, "observations: {n} features");
+    // The date is chosen in the connection's URL (what docs/server.md tells QGIS users): the
+    // query is carried to every items request.
+    let dated = |date: &str| {
+        let text = run(&[&format!("{url}?datetime={date}"), "control", "-al"]);
+        text.lines()
+            .filter(|l| l.trim().starts_with("date (Date) ="))
+            .map(|l| l.trim().trim_start_matches("date (Date) = ").to_owned())
+            .collect::<std::collections::BTreeSet<String>>()
+    };
+    for date in ["2017-06-01", "2016-02-01"] {
+        let want = date.replace('-', "/");
+        assert_eq!(
+            dated(date),
+            std::collections::BTreeSet::from([want]),
+            "the features of the {date} map"
+        );
+    }
     let feats = run(&[&url, "control", "-where", "actor = 'islamic-state'"]);
     assert!(
         feats.contains("MULTIPOLYGON"),
