@@ -3,11 +3,11 @@
 //! same question through both doors and compares the figures: km² per actor, low-confidence
 //! areas, hotspots zone by zone, trend counts, the control polygons and the exports.
 
+mod common;
 mod server_support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 use frontline::server::{router, AppState, Options};
@@ -36,19 +36,9 @@ fn demo_db() -> &'static Path {
     .1
 }
 
+/// Run `frontline --db <db> args…` and require success.
 fn cli(db: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_frontline"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "frontline {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    common::ok(db, args)
 }
 
 fn api() -> axum::Router {
