@@ -6,7 +6,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use frontline::app::analyses::{HotspotRequest, TrendRequest};
-use frontline::app::{Engine, MapRequest, Region, StepSize};
+use frontline::app::{Engine, MapRequest, StepSize};
 use frontline_core::analysis::dedup::{find_duplicates, DedupParams};
 use frontline_core::analysis::enclave::EnclaveParams;
 use frontline_core::analysis::watch::{control_change, Trigger};
@@ -30,11 +30,8 @@ fn pct(x: f64) -> String {
 /// One line per analysis. Needs the demo's data imported (boundaries, gazetteer, control,
 /// events); each line says what it rests on.
 pub fn demo_lines(engine: &Engine) -> anyhow::Result<Vec<String>> {
-    let region = Region::parse("region", "SYR,IRQ")?;
-    let on = |d: NaiveDate| MapRequest {
-        region: Some(region.clone()),
-        ..MapRequest::on(d)
-    };
+    // The default region (Syria and Iraq in the demo database), as every door has it.
+    let on = MapRequest::on;
     let d = date(SNAPSHOT_DATE);
     let snapshot = engine.map(&on(d))?;
     let snap = snapshot.territory();
