@@ -17,12 +17,15 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use frontline_core::analysis::watch::{AlertDraft, Trigger};
-use frontline_core::{Actor, AoiKind, AreaOfInterest, Observation, ObservationKey, Place};
+use frontline_core::{
+    Actor, AoiKind, AreaOfInterest, EventKey, Observation, ObservationKey, Place,
+};
 use std::sync::{PoisonError, RwLock};
 
 use crate::audit::{AuditEntry, AuditFilter};
 use crate::auth::{Role, Token};
 use crate::evidence::{Attachment, EvidenceFile, MediaType};
+use crate::types::EventVersion;
 use crate::watch::{StoredAlert, Watch, WatchCheck};
 use crate::{
     Clock, Editor, EventFilter, ImportBatch, ImportRecord, ImportReport, StoreError, StoredArea,
@@ -88,6 +91,7 @@ pub trait Backend: Send + Sync + std::fmt::Debug {
         key: &ObservationKey,
     ) -> Result<Vec<StoredObservation>, StoreError>;
     fn area_history(&self, code: &str) -> Result<Vec<StoredArea>, StoreError>;
+    fn event_history(&self, key: &EventKey) -> Result<Vec<EventVersion>, StoreError>;
 
     // Analysts' edits (inputs already validated by the façade).
     fn add_observation(

@@ -45,13 +45,15 @@ pub use edit::Editor;
 pub use error::StoreError;
 pub use sqlite::{SqliteBackend, SqliteOptions, SCHEMA_VERSION};
 pub use types::{
-    EventFilter, ImportBatch, ImportRecord, ImportReport, NewEvent, StoredArea, StoredEvent,
-    StoredObservation, TableCounts, TableReport,
+    EventFilter, EventVersion, ImportBatch, ImportRecord, ImportReport, NewEvent, StoredArea,
+    StoredEvent, StoredObservation, TableCounts, TableReport,
 };
 
 use chrono::{DateTime, NaiveDate, Utc};
 use frontline_core::analysis::watch::{AlertDraft, Trigger};
-use frontline_core::{Actor, AoiKind, AreaOfInterest, Event, Observation, ObservationKey, Place};
+use frontline_core::{
+    Actor, AoiKind, AreaOfInterest, Event, EventKey, Observation, ObservationKey, Place,
+};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -190,6 +192,11 @@ impl Store {
         key: &ObservationKey,
     ) -> Result<Vec<StoredObservation>, StoreError> {
         self.backend.observation_history(key)
+    }
+
+    /// Every version of one event, oldest first (retirements included).
+    pub fn event_history(&self, key: &EventKey) -> Result<Vec<EventVersion>, StoreError> {
+        self.backend.event_history(key)
     }
 
     /// Every version of one area, oldest first (retirements included).

@@ -22,6 +22,10 @@ pub struct ImportBatch {
     pub places: Vec<Place>,
     pub areas: Vec<AreaOfInterest>,
     pub events: Vec<NewEvent>,
+    /// Datasets this batch holds whole (`frontline import … --sync`): their events missing from
+    /// the batch were deleted upstream and are retired (a retired version; the earlier versions
+    /// stay), and a retired event that comes back is current again.
+    pub sync_datasets: Vec<String>,
     /// The importer's own tallies, recorded in the `imports` table.
     pub skipped: u64,
     pub rejected: u64,
@@ -46,11 +50,20 @@ pub struct TableReport {
     pub unchanged: u64,
     /// Rows that differ from the current version of their key: a new version was written.
     pub superseded: u64,
+    /// Keys of a synced dataset that its new version no longer has: a retired version was
+    /// written (the earlier versions stay).
+    pub retired: u64,
 }
 
 impl TableReport {
+    /// Rows of the file (retirements are of keys the file does not have).
     pub fn total(&self) -> u64 {
         self.inserted + self.unchanged + self.superseded
+    }
+
+    /// Whether anything was written.
+    pub fn changed(&self) -> bool {
+        self.inserted + self.superseded + self.retired > 0
     }
 }
 
@@ -81,6 +94,7 @@ impl ImportReport {
             inserted: a.inserted + t.inserted,
             unchanged: a.unchanged + t.unchanged,
             superseded: a.superseded + t.superseded,
+            retired: a.retired + t.retired,
         })
     }
 }
@@ -114,6 +128,17 @@ pub struct StoredEvent {
     pub version: u32,
     pub recorded_at: DateTime<Utc>,
     pub duplicate_of: Option<EventKey>,
+}
+
+/// One version of an event in its history (a synced dataset's edits and deletions upstream).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventVersion {
+    /// The content (a retirement carries the content it retires).
+    pub event: Event,
+    pub version: u32,
+    pub recorded_at: DateTime<Utc>,
+    /// True if this version retires the event (deleted upstream).
+    pub retired: bool,
 }
 
 /// Which events to return. All conditions must hold; `None` means no condition.

@@ -283,6 +283,79 @@ mod suite {
         assert!(store.events(&other_actor).unwrap().is_empty());
     }
 
+    /// A living dataset (UCDP, ACLED) revises and deletes rows between releases: importing the
+    /// new release whole (`sync_datasets`) records the edits as new versions and the deletions as
+    /// retirements, loses no earlier version, and is a no-op when imported again.
+    pub fn a_synced_dataset_records_edits_and_deletions_upstream_as_versions(store: Store) {
+        let clock = with_clock(&store);
+        let release = |events: Vec<Event>| ImportBatch {
+            kind: "ucdp".into(),
+            events: events
+                .into_iter()
+                .map(|event| NewEvent {
+                    event,
+                    duplicate_of: None,
+                })
+                .collect(),
+            sync_datasets: vec!["ucdp".into()],
+            ..Default::default()
+        };
+        let a = strike("ucdp", "1", "2015-06-02", 36.89, 38.35);
+        let b = strike("ucdp", "2", "2015-06-03", 36.0, 38.0);
+        let c = strike("ucdp", "3", "2015-06-04", 35.0, 39.0);
+        // Another dataset is not touched by a sync of this one.
+        let other = strike("guardian", "3", "2015-06-04", 35.0, 39.0);
+        store
+            .import(ImportBatch {
+                kind: "airstrikes".into(),
+                events: vec![NewEvent {
+                    event: other.clone(),
+                    duplicate_of: None,
+                }],
+                ..Default::default()
+            })
+            .unwrap();
+        store
+            .import(release(vec![a.clone(), b.clone(), c.clone()]))
+            .unwrap();
+        let first = at(2);
+        *clock.lock().unwrap() = at(3);
+        // The next release revises row 2 and drops row 3.
+        let mut b2 = b.clone();
+        b2.count = 5;
+        let r = store.import(release(vec![a.clone(), b2.clone()])).unwrap();
+        assert_eq!(
+            (r.events.unchanged, r.events.superseded, r.events.retired),
+            (1, 1, 1)
+        );
+        let all = EventFilter::default();
+        let mut now = store.events(&all).unwrap();
+        now.sort_by(|x, y| x.key.id.cmp(&y.key.id));
+        assert_eq!(now, vec![a.clone(), b2.clone(), other.clone()]);
+        // The release before is still there, as known then.
+        let before = store.stored_events(&all).unwrap();
+        assert!(before.iter().all(|s| s.version >= 1));
+        let history = store.event_history(&c.key).unwrap();
+        assert_eq!(history.len(), 2, "the row and its retirement");
+        assert!(!history[0].retired && history[1].retired);
+        assert_eq!(history[1].event, c, "the retirement keeps what it retires");
+        assert!(history[0].recorded_at <= first);
+        // Importing the same release again changes nothing and logs nothing.
+        let imports = store.counts().unwrap().imports;
+        *clock.lock().unwrap() = at(4);
+        let r = store.import(release(vec![a.clone(), b2.clone()])).unwrap();
+        assert_eq!(
+            (r.events.superseded, r.events.retired, r.events.inserted),
+            (0, 0, 0)
+        );
+        assert_eq!(store.counts().unwrap().imports, imports);
+        // A row restored upstream is current again.
+        let r = store.import(release(vec![a, b2, c.clone()])).unwrap();
+        assert_eq!((r.events.superseded, r.events.retired), (1, 0));
+        assert!(store.events(&all).unwrap().contains(&c));
+        assert_eq!(store.event_history(&c.key).unwrap().len(), 3);
+    }
+
     pub fn areas_are_found_by_code_or_name_and_filtered_by_kind(store: Store) {
         use frontline_core::{AoiKind, AreaOfInterest};
         use geo::wkt;
@@ -651,6 +724,7 @@ macro_rules! backend_suite {
                 reimporting_the_same_rows_changes_nothing_and_a_changed_row_is_a_new_version,
                 a_failing_batch_writes_nothing,
                 events_filter_by_date_bbox_actor_and_hide_duplicates,
+                a_synced_dataset_records_edits_and_deletions_upstream_as_versions,
                 areas_are_found_by_code_or_name_and_filtered_by_kind,
                 every_edit_is_audited_in_its_own_transaction_and_a_refused_edit_leaves_no_entry,
                 areas_are_added_corrected_and_retired_with_their_history,

@@ -52,9 +52,18 @@ fn every_frontline_line_of_the_readme_runs_after_the_demo() {
     let load = frontline(
         dir.path(),
         &db,
-        &["demo", "--load-only", "--data", repo().join("data").to_str().unwrap()],
+        &[
+            "demo",
+            "--load-only",
+            "--data",
+            repo().join("data").to_str().unwrap(),
+        ],
     );
-    assert!(load.status.success(), "{}", String::from_utf8_lossy(&load.stderr));
+    assert!(
+        load.status.success(),
+        "{}",
+        String::from_utf8_lossy(&load.stderr)
+    );
     // The folder the demo leaves holds the bundled data the tour's lines name.
     #[cfg(unix)]
     std::os::unix::fs::symlink(repo().join("data"), dir.path().join("data")).unwrap();

@@ -3,13 +3,14 @@
 //! counts.
 
 use rusqlite::{params, Connection};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use super::tables::{latest_versions, tally, write_row, Table, ACTORS, AREAS, EVENTS};
+use super::tables::{copy_version, latest_versions, latest_with_prefix, tally, write_row};
+use super::tables::{Table, ACTORS, AREAS, EVENTS};
 use super::tables::{OBSERVATIONS, PLACES};
 use crate::codecs::{
-    actor_row, area_row, decode, event_row, format_time, observation_row, parse_time, place_row,
-    Row,
+    actor_row, area_row, decode, event_key_text, event_row, format_time, observation_row,
+    parse_time, place_row, Row,
 };
 use crate::{ImportBatch, ImportRecord, ImportReport, StoreError};
 
@@ -68,8 +69,8 @@ pub(super) fn write(
         };
         tally(r, write_row(tx, t, current, row, &now, Some(import_id))?);
     }
-    let total = report.total();
-    if total.inserted + total.superseded == 0 {
+    sync(tx, batch, &mut report.events, &now, import_id)?;
+    if !report.total().changed() {
         return Ok(report);
     }
     report.import_id = Some(import_id);
@@ -89,6 +90,41 @@ pub(super) fn write(
         params![import_id, batch.kind, batch.file_name, batch.sha256, now, counts.to_string()],
     )?;
     Ok(report)
+}
+
+/// For each dataset the batch holds whole: retire its events the batch does not have, and make
+/// current again those it has back (identical to their retired content, so `write_row` left
+/// them unchanged).
+fn sync(
+    tx: &Connection,
+    batch: &ImportBatch,
+    report: &mut crate::TableReport,
+    now: &str,
+    import_id: i64,
+) -> Result<(), StoreError> {
+    for dataset in &batch.sync_datasets {
+        let in_batch: HashSet<String> = batch
+            .events
+            .iter()
+            .filter(|e| &e.event.key.dataset == dataset)
+            .map(|e| event_key_text(&e.event.key))
+            .collect();
+        for (key, version, retired) in latest_with_prefix(tx, &EVENTS, &format!("{dataset}/"))? {
+            match (in_batch.contains(&key), retired) {
+                (false, false) => {
+                    copy_version(tx, &EVENTS, &key, version, true, now, Some(import_id))?;
+                    report.retired += 1;
+                }
+                (true, true) => {
+                    copy_version(tx, &EVENTS, &key, version, false, now, Some(import_id))?;
+                    report.unchanged -= 1;
+                    report.superseded += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Every import recorded, oldest first.

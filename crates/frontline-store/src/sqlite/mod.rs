@@ -27,7 +27,9 @@ pub use migrate::SCHEMA_VERSION;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use frontline_core::analysis::watch::{AlertDraft, Trigger};
-use frontline_core::{Actor, AoiKind, AreaOfInterest, Observation, ObservationKey, Place};
+use frontline_core::{
+    Actor, AoiKind, AreaOfInterest, EventKey, Observation, ObservationKey, Place,
+};
 use rusqlite::types::Value;
 use rusqlite::{Connection, TransactionBehavior};
 use std::path::{Path, PathBuf};
@@ -40,6 +42,7 @@ use crate::auth::{Role, Token};
 use crate::backend::{Backend, ClockCell};
 use crate::codecs::{area_of, area_row, decode, decode_area, observation_of, observation_row};
 use crate::evidence::{Attachment, EvidenceFile, MediaType};
+use crate::types::EventVersion;
 use crate::watch::{StoredAlert, Watch, WatchCheck};
 use crate::{
     Clock, Editor, EventFilter, ImportBatch, ImportRecord, ImportReport, StoreError, StoredArea,
@@ -310,6 +313,23 @@ impl Backend for SqliteBackend {
             tables::versions(c, &OBSERVATIONS, key.as_str())?
                 .iter()
                 .map(|v| observation_of(key.as_str(), v))
+                .collect()
+        })
+    }
+
+    fn event_history(&self, key: &EventKey) -> Result<Vec<EventVersion>, StoreError> {
+        let k = crate::codecs::event_key_text(key);
+        self.read(|c| {
+            tables::versions(c, &EVENTS, &k)?
+                .into_iter()
+                .map(|v| {
+                    Ok(EventVersion {
+                        event: decode("events", &k, &v.payload)?,
+                        version: v.version,
+                        recorded_at: crate::codecs::parse_time("events", &k, &v.recorded_at)?,
+                        retired: v.retired,
+                    })
+                })
                 .collect()
         })
     }

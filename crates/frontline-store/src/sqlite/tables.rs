@@ -167,6 +167,55 @@ pub(super) fn insert_version(
     Ok(())
 }
 
+/// Write version `version + 1` of `key` as a copy of version `version` (content, query columns
+/// and hash) marked `retired` or not: a retirement that keeps what it retires, or a retired key
+/// made current again.
+pub(super) fn copy_version(
+    conn: &Connection,
+    table: &Table,
+    key: &str,
+    version: u32,
+    retired: bool,
+    recorded_at: &str,
+    import_id: Option<i64>,
+) -> Result<(), StoreError> {
+    let cols = table
+        .extra
+        .iter()
+        .map(|c| format!(", {c}"))
+        .collect::<String>();
+    let sql = format!(
+        "INSERT INTO {t} (key, version, recorded_at, retired, hash, import_id{cols}, payload) \
+         SELECT key, version + 1, ?3, ?4, hash, ?5{cols}, payload FROM {t} WHERE key = ?1 AND version = ?2",
+        t = table.name
+    );
+    conn.prepare_cached(&sql)?.execute(rusqlite::params![
+        key,
+        version,
+        recorded_at,
+        retired,
+        import_id
+    ])?;
+    Ok(())
+}
+
+/// The latest version of every key of `table` whose key starts with `prefix`, with whether it
+/// is a retirement.
+pub(super) fn latest_with_prefix(
+    conn: &Connection,
+    table: &Table,
+    prefix: &str,
+) -> Result<Vec<(String, u32, bool)>, StoreError> {
+    let sql = format!(
+        "SELECT key, version, retired FROM {t} WHERE substr(key, 1, length(?1)) = ?1 \
+         AND version = (SELECT MAX(v.version) FROM {t} v WHERE v.key = {t}.key)",
+        t = table.name
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([prefix], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// The latest version of `key`: its number, whether it is a retirement, and its hash.
 pub(super) fn latest(
     conn: &Connection,
