@@ -13,8 +13,8 @@ use std::time::Instant;
 
 use crate::cli::Cli;
 use crate::commands::control;
-use crate::import::{import_path, ImportKind, ImportOptions, RejectMode};
 use clap::Parser;
+use frontline::import::{import_path, ImportKind, ImportOptions, RejectMode};
 
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
