@@ -122,9 +122,7 @@ impl AreaInput {
                 "source must not be empty: say where the outline comes from",
             ));
         }
-        let shape: geo::Geometry<f64> = self
-            .geometry
-            .try_into()
+        let shape = frontline_core::geojson_to_geo(self.geometry)
             .map_err(|e| ApiError::unprocessable(format!("geometry: {e}")))?;
         let shape = match shape {
             geo::Geometry::Polygon(p) => geo::MultiPolygon(vec![p]),
