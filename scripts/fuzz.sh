@@ -48,6 +48,12 @@ for t in "${targets[@]}"; do
     runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1 || true)
     # The fuzzing time alone when libFuzzer finished it; else (a crash) the wall time.
     took=$(grep -oE 'Done [0-9]+ runs in [0-9]+ second' "$log" | grep -oE 'in [0-9]+' | grep -oE '[0-9]+' | tail -1 || true)
+    if [ -z "$runs" ] && [ "$after" -eq "$before" ]; then
+        # No statistics and no artifact: the target did not run (a build error, say).
+        printf '%-30s %8s %12s %8s\n' "$t" "$((SECONDS - start))" "-" "failed: see fuzz/$log"
+        status=1
+        continue
+    fi
     printf '%-30s %8s %12s %8s\n' "$t" "${took:-$((SECONDS - start))}" "${runs:-?}" "$((after - before))"
     if [ "$after" -gt "$before" ]; then
         status=1
