@@ -96,6 +96,33 @@ impl Footprint {
     }
 }
 
+/// A GeoJSON geometry as a `geo` geometry, or why not. The geojson crate's own conversion
+/// indexes `[x, y]` without checking and panics on a position with fewer than two numbers
+/// (`[35.8]`, `[]`), which any client or file can send: such positions are refused here first.
+pub fn geojson_to_geo(g: geojson::Geometry) -> Result<geo::Geometry<f64>, String> {
+    fn short(g: &geojson::Geometry) -> bool {
+        use geojson::GeometryValue as V;
+        let bad = |p: &geojson::Position| p.as_slice().len() < 2;
+        match &g.value {
+            V::Point { coordinates } => bad(coordinates),
+            V::MultiPoint { coordinates } | V::LineString { coordinates } => {
+                coordinates.iter().any(bad)
+            }
+            V::MultiLineString { coordinates } | V::Polygon { coordinates } => {
+                coordinates.iter().flatten().any(bad)
+            }
+            V::MultiPolygon { coordinates } => coordinates.iter().flatten().flatten().any(bad),
+            V::GeometryCollection { geometries } => geometries.iter().any(short),
+        }
+    }
+    if short(&g) {
+        return Err(
+            "a position has fewer than two coordinates (expected [longitude, latitude])".into(),
+        );
+    }
+    g.try_into().map_err(|e: geojson::Error| e.to_string())
+}
+
 /// Footprints serialise as GeoJSON geometries.
 impl Serialize for Footprint {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -111,7 +138,7 @@ impl<'de> Deserialize<'de> for Footprint {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error;
         let g = geojson::Geometry::deserialize(d)?;
-        let geom: geo::Geometry<f64> = g.try_into().map_err(D::Error::custom)?;
+        let geom = geojson_to_geo(g).map_err(D::Error::custom)?;
         match geom {
             geo::Geometry::Point(p) => LatLon::new(p.y(), p.x())
                 .map(Footprint::Point)

@@ -15,7 +15,7 @@ pub use aoi::{AoiKind, AreaOfInterest};
 pub use date::{DatePrecision, ObservedDate};
 pub use event::{Event, EventKey, EventParty, EventType, Fatalities, LocationPrecision};
 pub use grading::{Credibility, Grading, Reliability};
-pub use location::{Footprint, LatLon};
+pub use location::{geojson_to_geo, Footprint, LatLon};
 pub use observation::{ControlStatus, Evidence, FeatureType, Observation, ObservationKey, Source};
 pub use place::{Place, PlaceId, Population};
 

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::import::{import_path, ImportKind, ImportOptions, RejectMode};
+use frontline::import::{import_path, ImportKind, ImportOptions, RejectMode};
 
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {

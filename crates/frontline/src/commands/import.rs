@@ -5,9 +5,10 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use frontline_core::{AoiKind, Grading};
 use frontline_store::Store;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::import::{import_path, ImportKind, ImportOptions, RejectMode};
+use frontline::import::{import_path, ImportKind, ImportOptions, RejectMode};
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
@@ -83,21 +84,25 @@ pub fn run(db: &Path, args: ImportArgs) -> anyhow::Result<()> {
             args.format.as_str()
         )
     })?;
-    println!("{summary}");
+    // A closed stdout is an error to return (main ends quietly on it), not a panic.
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{summary}")?;
     if !summary.rejects.is_empty() {
         if let RejectMode::WriteTo(p) = &opts.rejects {
-            println!(
+            writeln!(
+                out,
                 "{} rejected rows written to {}",
                 summary.rejects.len(),
                 p.display()
-            );
+            )?;
         }
     }
     if !summary.unresolved.is_empty() {
-        println!("unresolved places ({}):", summary.unresolved.len());
+        writeln!(out, "unresolved places ({}):", summary.unresolved.len())?;
         for u in &summary.unresolved {
-            println!("  {u}");
+            writeln!(out, "  {u}")?;
         }
     }
+    out.flush()?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 use anyhow::Context;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
@@ -29,6 +30,37 @@ pub struct ServeArgs {
     /// beside the executable's build folder).
     #[arg(long, value_name = "DIR")]
     pub web: Option<PathBuf>,
+    /// Seconds a client may take to send a request's line and headers (Slowloris defence).
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = seconds)]
+    pub header_timeout: Duration,
+    /// Seconds a connection may stay open with nothing sent either way and no request in
+    /// flight (the wait for the next request is also bounded by --header-timeout).
+    #[arg(long, value_name = "SECS", default_value = "5", value_parser = seconds)]
+    pub idle_timeout: Duration,
+    /// Seconds a request may take to be answered before the server answers 503.
+    #[arg(long, value_name = "SECS", default_value = "120", value_parser = seconds)]
+    pub request_timeout: Duration,
+    /// Seconds a client may pause while sending a request body.
+    #[arg(long, value_name = "SECS", default_value = "30", value_parser = seconds)]
+    pub body_timeout: Duration,
+    /// Let web pages on this origin call the API from a browser (CORS), e.g.
+    /// https://maps.example.org; repeat for several; `*` for any (fine for a public, read-only
+    /// server). Default: no CORS headers, so only pages served by this server can.
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    pub cors_origins: Vec<String>,
+}
+
+/// A positive number of seconds (fractions allowed: tests use short timeouts).
+fn seconds(s: &str) -> Result<Duration, String> {
+    let secs: f64 = s
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number of seconds"))?;
+    if !(secs > 0.0 && secs <= 86_400.0) {
+        return Err(format!(
+            "{s}: expected more than 0 and at most 86400 seconds"
+        ));
+    }
+    Ok(Duration::from_secs_f64(secs))
 }
 
 pub fn run(db: &Path, args: ServeArgs) -> anyhow::Result<()> {
@@ -54,5 +86,14 @@ pub fn run(db: &Path, args: ServeArgs) -> anyhow::Result<()> {
         resolution: args.resolution,
         ..frontline::server::Options::new(db)
     };
-    frontline::server::serve(args.bind, opts).context("running the server")
+    let limits = frontline::server::Limits {
+        header_read: args.header_timeout,
+        idle: args.idle_timeout,
+        request: args.request_timeout,
+        body_read: args.body_timeout,
+        cors_origins: args.cors_origins,
+    };
+    // A bad origin is a usage error: say so before opening anything.
+    frontline::server::conn::cors_layer(&limits.cors_origins)?;
+    frontline::server::serve(args.bind, opts, limits).context("running the server")
 }

@@ -32,7 +32,7 @@ use frontline_core::{
     Footprint, Grading, LatLon, LocationPrecision, Observation, ObservationKey, ObservedDate,
     Source,
 };
-use frontline_store::{EventFilter, ImportBatch, NewEvent, Store};
+use frontline_store::{ImportBatch, NewEvent, StoredEvent};
 use std::collections::{HashMap, HashSet};
 
 use super::resolve::{Actors, PlaceIndex, Resolution};
@@ -121,7 +121,7 @@ pub(crate) fn parse(
     text: &str,
     actors: &Actors,
     places: &PlaceIndex,
-    store: &Store,
+    stored: &[StoredEvent],
     batch: &mut ImportBatch,
 ) -> Result<(), ImportError> {
     let header = text.lines().next().unwrap_or("");
@@ -168,20 +168,15 @@ pub(crate) fn parse(
     let rows = table::read(ctx, text, b',', required, &[])?;
     ctx.start_progress(rows.len() as u64, "airstrikes");
 
-    // What the store already holds: counted rows by day, links already made, and the links of
-    // rows being re-imported (kept as they were).
-    let stored = store
-        .stored_events(&EventFilter {
-            event_type: Some(EventType::AirStrike),
-            include_duplicates: true,
-            ..Default::default()
-        })
-        .map_err(|e| ctx.file_error(e))?;
+    // What the store already holds (its air-strike events, duplicates included): counted rows
+    // by day, links already made, and the links of rows being re-imported (kept as they were).
     let mut by_day: HashMap<chrono::NaiveDate, Vec<Canonical>> = HashMap::new();
     let mut absorbed: HashSet<(EventKey, String)> = HashSet::new();
     let mut existing_links: HashMap<EventKey, Option<EventKey>> = HashMap::new();
-    for s in &stored {
-        if !s.event.key.dataset.starts_with("airstrikes-") {
+    for s in stored {
+        if s.event.event_type != EventType::AirStrike
+            || !s.event.key.dataset.starts_with("airstrikes-")
+        {
             continue;
         }
         existing_links.insert(s.event.key.clone(), s.duplicate_of.clone());

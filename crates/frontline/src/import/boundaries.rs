@@ -77,9 +77,8 @@ pub(crate) fn parse(
                 .geometry
                 .clone()
                 .ok_or_else(|| FieldError::new("geometry", "is missing"))?;
-            let geom: geo::Geometry<f64> = g
-                .try_into()
-                .map_err(|e| FieldError::new("geometry", format!("{e}")))?;
+            let geom =
+                frontline_core::geojson_to_geo(g).map_err(|e| FieldError::new("geometry", e))?;
             let mp = match geom {
                 geo::Geometry::Polygon(p) => geo::MultiPolygon(vec![p]),
                 geo::Geometry::MultiPolygon(mp) => mp,

@@ -317,13 +317,79 @@ pub fn import_path(
     import_input(store, kind, &input, opts)
 }
 
-/// Import already-read input (see [`Input::from_bytes`]).
-pub fn import_input(
-    store: &Store,
+/// What the importers look up in the store: actor names, place names (gazetteer and map
+/// labels) and the air strikes already stored (for linking duplicates across compilations).
+/// Loaded from a store, or built from values in memory so that parsing needs no database.
+#[derive(Debug, Default)]
+pub struct Lookups {
+    actors: resolve::Actors,
+    places: resolve::PlaceIndex,
+    airstrikes: Vec<frontline_store::StoredEvent>,
+}
+
+impl Lookups {
+    /// What `kind` needs from `store` (nothing for the kinds that resolve no names).
+    pub fn load(store: &Store, kind: ImportKind) -> anyhow::Result<Lookups> {
+        let mut out = Lookups::default();
+        let needs_actors = !matches!(
+            kind,
+            ImportKind::Actors | ImportKind::Boundaries | ImportKind::Gazetteer
+        );
+        if needs_actors {
+            out.actors = resolve::Actors::load(store)?;
+        }
+        if matches!(kind, ImportKind::Changes | ImportKind::Airstrikes) {
+            out.places = resolve::PlaceIndex::load(store)?;
+        }
+        if kind == ImportKind::Airstrikes {
+            out.airstrikes = store
+                .stored_events(&frontline_store::EventFilter {
+                    event_type: Some(frontline_core::EventType::AirStrike),
+                    include_duplicates: true,
+                    ..Default::default()
+                })
+                .context("reading the stored air strikes")?;
+        }
+        Ok(out)
+    }
+
+    /// Lookups over values in memory, as if they had been imported into an empty store: these
+    /// actors, these gazetteer places and these observations' map labels (no stored strikes).
+    pub fn from_values(
+        actors: &[frontline_core::Actor],
+        places: &[frontline_core::Place],
+        observations: impl IntoIterator<Item = frontline_core::Observation>,
+    ) -> Lookups {
+        Lookups {
+            actors: resolve::Actors::from_actors(actors),
+            places: resolve::PlaceIndex::from_parts(places, observations),
+            airstrikes: Vec::new(),
+        }
+    }
+}
+
+/// A parsed file: the batch to write and what the importer noted on the way.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub batch: ImportBatch,
+    pub skipped: u64,
+    pub skipped_why: Vec<(String, u64)>,
+    pub rejects: Vec<Reject>,
+    pub unresolved: Vec<String>,
+    pub repaired: u64,
+    pub notes: Vec<String>,
+}
+
+/// Parse and validate `input` as `kind` into a batch, touching no database (the store's
+/// content comes in through `lookups`). Rows are rejected or fail the parse as
+/// [`ImportOptions::rejects`] says. `wiki`/`wiki-lua` read the mark legend from disk (see
+/// [`ImportOptions::marks`]).
+pub fn parse_input(
     kind: ImportKind,
     input: &Input,
     opts: &ImportOptions,
-) -> anyhow::Result<ImportSummary> {
+    lookups: &Lookups,
+) -> Result<Parsed, ImportError> {
     let mut ctx = Ctx::new(input.name.clone(), opts);
     let mut batch = ImportBatch {
         kind: kind.as_str().to_owned(),
@@ -332,22 +398,22 @@ pub fn import_input(
         ..Default::default()
     };
     let text = input.text().map_err(|reason| ctx.file_error(reason))?;
+    let actors = &lookups.actors;
+    let places = &lookups.places;
     match kind {
         ImportKind::Actors => actors::parse(&mut ctx, text, &mut batch)?,
         ImportKind::Observations => {
-            let actors = resolve::Actors::load(store)?;
             if input.name.ends_with(".geojson")
                 || input.name.ends_with(".json")
                 || input.name.ends_with(".geojson.gz")
             {
-                observations::parse_geojson(&mut ctx, text, &actors, &mut batch)?
+                observations::parse_geojson(&mut ctx, text, actors, &mut batch)?
             } else {
-                observations::parse_csv(&mut ctx, text, &actors, &mut batch)?
+                observations::parse_csv(&mut ctx, text, actors, &mut batch)?
             }
         }
         ImportKind::Wiki | ImportKind::WikiLua => {
-            let actors = resolve::Actors::load(store)?;
-            let setup = wiki::Setup::new(&ctx, &input.name, &actors)?;
+            let setup = wiki::Setup::new(&ctx, &input.name, actors)?;
             let rows = if kind == ImportKind::Wiki {
                 wiki::read_csv(&mut ctx, text)?
             } else {
@@ -355,52 +421,27 @@ pub fn import_input(
             };
             wiki::convert(&mut ctx, &setup, rows, &mut batch)?
         }
-        ImportKind::Changes => {
-            let actors = resolve::Actors::load(store)?;
-            let places = resolve::PlaceIndex::load(store)?;
-            changes::parse(&mut ctx, text, &actors, &places, &mut batch)?
-        }
+        ImportKind::Changes => changes::parse(&mut ctx, text, actors, places, &mut batch)?,
         ImportKind::Boundaries => boundaries::parse(&mut ctx, text, &mut batch)?,
         ImportKind::Gazetteer => gazetteer::parse(&mut ctx, text, &mut batch)?,
-        ImportKind::Ucdp => {
-            let actors = resolve::Actors::load(store)?;
-            ucdp::parse(&mut ctx, text, &actors, &mut batch)?
-        }
-        ImportKind::Acled => {
-            let actors = resolve::Actors::load(store)?;
-            acled::parse(&mut ctx, text, &actors, &mut batch)?
-        }
-        ImportKind::Airstrikes => {
-            let actors = resolve::Actors::load(store)?;
-            let places = resolve::PlaceIndex::load(store)?;
-            airstrikes::parse(&mut ctx, text, &actors, &places, store, &mut batch)?
-        }
+        ImportKind::Ucdp => ucdp::parse(&mut ctx, text, actors, &mut batch)?,
+        ImportKind::Acled => acled::parse(&mut ctx, text, actors, &mut batch)?,
+        ImportKind::Airstrikes => airstrikes::parse(
+            &mut ctx,
+            text,
+            actors,
+            places,
+            &lookups.airstrikes,
+            &mut batch,
+        )?,
     }
     ctx.progress.finish_and_clear();
     batch.skipped = ctx.skipped;
     batch.rejected = ctx.rejects.len() as u64;
     batch.unresolved = ctx.unresolved.len() as u64;
     batch.repaired = ctx.repaired;
-    let report = store
-        .import(batch)
-        .with_context(|| format!("writing {} to the database", input.name))?;
-    if let RejectMode::WriteTo(path) = &opts.rejects {
-        write_rejects(path, &ctx.rejects)
-            .with_context(|| format!("writing rejects to {}", path.display()))?;
-    }
-    if let Some(path) = &opts.unresolved {
-        let mut text = String::from("row\n");
-        for u in &ctx.unresolved {
-            text.push_str(&csv_field(u));
-            text.push('\n');
-        }
-        std::fs::write(path, text)
-            .with_context(|| format!("writing unresolved names to {}", path.display()))?;
-    }
-    Ok(ImportSummary {
-        kind: kind.as_str(),
-        file: input.name.clone(),
-        report,
+    Ok(Parsed {
+        batch,
         skipped: ctx.skipped,
         skipped_why: ctx.skipped_why.into_iter().collect(),
         rejects: ctx.rejects,
@@ -408,6 +449,70 @@ pub fn import_input(
         repaired: ctx.repaired,
         notes: ctx.notes,
     })
+}
+
+/// Import already-read input (see [`Input::from_bytes`]).
+///
+/// The `--rejects` and `--unresolved` files are written (to a temporary file, synced, then
+/// renamed) *before* the import is committed: once the rows are in the database, the list of
+/// the rows left out is on disk too, whenever the process is killed. If the commit then fails,
+/// the files describe an import that did not happen, which the error says.
+pub fn import_input(
+    store: &Store,
+    kind: ImportKind,
+    input: &Input,
+    opts: &ImportOptions,
+) -> anyhow::Result<ImportSummary> {
+    let lookups = Lookups::load(store, kind)?;
+    let parsed = parse_input(kind, input, opts, &lookups)?;
+    if let RejectMode::WriteTo(path) = &opts.rejects {
+        write_durably(path, rejects_csv(&parsed.rejects).as_bytes())
+            .with_context(|| format!("writing rejects to {}", path.display()))?;
+    }
+    if let Some(path) = &opts.unresolved {
+        let mut text = String::from("row\n");
+        for u in &parsed.unresolved {
+            text.push_str(&csv_field(u));
+            text.push('\n');
+        }
+        write_durably(path, text.as_bytes())
+            .with_context(|| format!("writing unresolved names to {}", path.display()))?;
+    }
+    let report = store
+        .import(parsed.batch)
+        .with_context(|| format!("writing {} to the database", input.name))?;
+    Ok(ImportSummary {
+        kind: kind.as_str(),
+        file: input.name.clone(),
+        report,
+        skipped: parsed.skipped,
+        skipped_why: parsed.skipped_why,
+        rejects: parsed.rejects,
+        unresolved: parsed.unresolved,
+        repaired: parsed.repaired,
+        notes: parsed.notes,
+    })
+}
+
+/// Write `bytes` to `path` so that a crash leaves either the old file or the whole new one:
+/// a temporary file beside it, synced, renamed over it, and the directory synced.
+fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".frontline-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    // The rename is durable once the directory's entry is (not possible to open on Windows).
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    Ok(())
 }
 
 fn csv_field(s: &str) -> String {
@@ -418,7 +523,7 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-fn write_rejects(path: &Path, rejects: &[Reject]) -> std::io::Result<()> {
+fn rejects_csv(rejects: &[Reject]) -> String {
     let mut text = String::from("line,field,reason,row\n");
     for r in rejects {
         text.push_str(&format!(
@@ -429,7 +534,7 @@ fn write_rejects(path: &Path, rejects: &[Reject]) -> std::io::Result<()> {
             csv_field(&r.raw)
         ));
     }
-    std::fs::write(path, text)
+    text
 }
 
 /// Parse an actor id field that must name a stored actor.

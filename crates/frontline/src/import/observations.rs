@@ -144,9 +144,7 @@ fn footprint(
     field: &str,
     g: geojson::Geometry,
 ) -> Result<Footprint, FieldError> {
-    let geom: geo::Geometry<f64> = g
-        .try_into()
-        .map_err(|e| FieldError::new(field, format!("{e}")))?;
+    let geom = frontline_core::geojson_to_geo(g).map_err(|e| FieldError::new(field, e))?;
     let mp = match geom {
         geo::Geometry::Point(p) => {
             return frontline_core::LatLon::new(p.y(), p.x())

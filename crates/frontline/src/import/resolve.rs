@@ -26,8 +26,13 @@ pub(crate) struct Actors {
 
 impl Actors {
     pub fn load(store: &Store) -> Result<Actors, ImportError> {
+        Ok(Self::from_actors(&store.actors().map_err(store_error)?))
+    }
+
+    /// The names of these actors (as the store would hold them after importing them).
+    pub fn from_actors(actors: &[frontline_core::Actor]) -> Actors {
         let mut out = Actors::default();
-        for a in store.actors().map_err(store_error)? {
+        for a in actors {
             for name in std::iter::once(a.id.as_str())
                 .chain(std::iter::once(a.name.as_str()))
                 .chain(a.aliases.iter().map(String::as_str))
@@ -37,7 +42,7 @@ impl Actors {
                     .or_insert_with(|| a.id.clone());
             }
         }
-        Ok(out)
+        out
     }
 
     /// The actor a name stands for, if any.
@@ -101,8 +106,22 @@ fn qualifier(name: &str) -> Option<&str> {
 
 impl PlaceIndex {
     pub fn load(store: &Store) -> Result<PlaceIndex, ImportError> {
+        let places = store.places().map_err(store_error)?;
+        let observations = store.observations(None).map_err(store_error)?;
+        Ok(Self::from_parts(
+            &places,
+            observations.into_iter().map(|s| s.observation),
+        ))
+    }
+
+    /// The index of these gazetteer places and of the labels of these observations' Wikipedia
+    /// snapshot points (other observations are ignored).
+    pub fn from_parts(
+        places: &[frontline_core::Place],
+        observations: impl IntoIterator<Item = frontline_core::Observation>,
+    ) -> PlaceIndex {
         let mut index = PlaceIndex::default();
-        for p in store.places().map_err(store_error)? {
+        for p in places {
             let entry = Entry {
                 point: p.point,
                 country: p.country.clone(),
@@ -113,8 +132,7 @@ impl PlaceIndex {
             let names: Vec<String> = p.names().map(str::to_owned).collect();
             index.add(entry, names.iter().map(String::as_str));
         }
-        for s in store.observations(None).map_err(store_error)? {
-            let o = s.observation;
+        for o in observations {
             let country = if o.key.as_str().starts_with("wiki-syria:") {
                 "SYR"
             } else if o.key.as_str().starts_with("wiki-iraq:") {
@@ -135,7 +153,7 @@ impl PlaceIndex {
             // "Abu Jarbuah/Jarwan" names one place twice.
             index.add(entry, label.split('/'));
         }
-        Ok(index)
+        index
     }
 
     fn add<'n>(&mut self, entry: Entry, names: impl Iterator<Item = &'n str>) {

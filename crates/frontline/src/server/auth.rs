@@ -38,6 +38,15 @@ impl Caller {
     }
 }
 
+/// The token of a `Bearer` credential. The scheme name is case-insensitive (RFC 7235 §2.1:
+/// `BEARER x` and `bearer x` are the same credential) and is followed by one or more spaces.
+fn bearer_secret(value: &str) -> Option<&str> {
+    let (scheme, rest) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| rest.trim_matches(' '))
+}
+
 pub(crate) async fn caller(
     parts: &Parts,
     state: &Arc<AppState>,
@@ -48,11 +57,8 @@ pub(crate) async fn caller(
     let value = value
         .to_str()
         .map_err(|_| ApiError::unauthorized("Authorization header is not valid text"))?;
-    let secret = value
-        .strip_prefix("Bearer ")
-        .or_else(|| value.strip_prefix("bearer "))
+    let secret = bearer_secret(value)
         .ok_or_else(|| ApiError::unauthorized("Authorization header must be `Bearer <token>`"))?
-        .trim()
         .to_owned();
     if secret.is_empty() || secret.len() > 200 {
         return Err(ApiError::unauthorized("invalid token"));
@@ -117,5 +123,25 @@ impl FromRequestParts<Arc<AppState>> for Admin {
         state: &Arc<AppState>,
     ) -> Result<Self, ApiError> {
         require(parts, state, Role::Admin).await.map(Self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bearer_secret;
+
+    #[test]
+    fn the_bearer_scheme_is_matched_in_any_case() {
+        for value in ["Bearer abc", "bearer abc", "BEARER abc", "bEaReR   abc"] {
+            assert_eq!(bearer_secret(value), Some("abc"), "{value:?}");
+        }
+    }
+
+    #[test]
+    fn other_schemes_and_glued_tokens_are_not_bearer_credentials() {
+        for value in ["Basic abc", "Bearerabc", "Bearer", "Token abc", ""] {
+            assert_eq!(bearer_secret(value), None, "{value:?}");
+        }
+        assert_eq!(bearer_secret("Bearer "), Some(""));
     }
 }

@@ -5,9 +5,11 @@
 //! (JSON errors for bad input), run database work on blocking threads through [`pool`] and map work through the application
 //! engine (`crate::app`, shared with the CLI), and
 //! answer errors as [`error::ApiError`]. Handlers never touch SQL and never re-implement the
-//! engine: they call the store and the core.
+//! engine: they call the store and the core. [`conn`] holds the socket side: timeouts on slow
+//! clients and handlers, and CORS.
 
 pub mod auth;
+pub mod conn;
 pub mod error;
 pub mod extract;
 pub mod mvt;
@@ -25,6 +27,7 @@ use std::sync::Arc;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
+pub use conn::Limits;
 pub use state::{AppState, Options};
 
 /// The whole API as a router (no socket): `main` serves it, tests call it with `oneshot`.
@@ -44,7 +47,7 @@ pub fn router(state: Arc<AppState>, opts: &Options) -> Router {
 }
 
 /// Bind, serve until Ctrl-C or SIGTERM, then let requests in flight finish.
-pub fn serve(bind: SocketAddr, opts: Options) -> anyhow::Result<()> {
+pub fn serve(bind: SocketAddr, opts: Options, limits: Limits) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -52,7 +55,7 @@ pub fn serve(bind: SocketAddr, opts: Options) -> anyhow::Result<()> {
     runtime.block_on(async move {
         let state = AppState::open(&opts)?;
         watch_external_writes(&state, &opts)?;
-        let app = router(state, &opts);
+        let app = conn::with_limits(router(state, &opts), &limits)?;
         let listener = tokio::net::TcpListener::bind(bind)
             .await
             .with_context(|| format!("binding {bind}"))?;
@@ -73,10 +76,7 @@ pub fn serve(bind: SocketAddr, opts: Options) -> anyhow::Result<()> {
                 .write_all(format!("frontline serving on http://{addr}\n{map}\n").as_bytes())
                 .and_then(|()| out.flush());
         }
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .context("serving")?;
+        conn::serve_on(listener, app, &limits, shutdown_signal()).await;
         tracing::info!("stopped");
         Ok(())
     })

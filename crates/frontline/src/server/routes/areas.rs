@@ -115,15 +115,15 @@ pub struct AreaInput {
 }
 
 impl AreaInput {
-    fn into_area(self, code: &str) -> ApiResult<AreaOfInterest> {
+    /// The area this body describes, validated as the API does on create and correct (public
+    /// for the fuzz target that feeds it arbitrary bodies).
+    pub fn into_area(self, code: &str) -> ApiResult<AreaOfInterest> {
         if self.source.trim().is_empty() {
             return Err(ApiError::unprocessable(
                 "source must not be empty: say where the outline comes from",
             ));
         }
-        let shape: geo::Geometry<f64> = self
-            .geometry
-            .try_into()
+        let shape = frontline_core::geojson_to_geo(self.geometry)
             .map_err(|e| ApiError::unprocessable(format!("geometry: {e}")))?;
         let shape = match shape {
             geo::Geometry::Polygon(p) => geo::MultiPolygon(vec![p]),
@@ -149,7 +149,7 @@ impl AreaInput {
 }
 
 /// Codes are what URLs and `region=` name: keep them to letters, digits, `-` and `_`.
-fn check_code(code: &str) -> ApiResult<()> {
+pub fn check_code(code: &str) -> ApiResult<()> {
     let ok = !code.is_empty()
         && code.len() <= 64
         && code

@@ -3,7 +3,7 @@
 
 mod admin;
 mod analyses;
-mod areas;
+pub mod areas;
 mod basemap;
 mod control;
 mod diff;
@@ -11,7 +11,7 @@ mod editing;
 mod events;
 mod evidence;
 mod export;
-mod observations;
+pub mod observations;
 mod ogc;
 mod params;
 mod render;

@@ -300,7 +300,9 @@ pub struct ObservationInput {
 }
 
 impl ObservationInput {
-    fn into_observation(
+    /// The observation this body describes, validated as the API does on create and correct
+    /// (public for the fuzz target that feeds it arbitrary bodies).
+    pub fn into_observation(
         self,
         key: ObservationKey,
         caller: &Caller,

@@ -1,0 +1,9 @@
+//! Fuzz `frontline import ucdp` on arbitrary bytes (parse and validate; no database).
+#![no_main]
+
+use frontline::import::ImportKind;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    frontline_fuzz::import(ImportKind::Ucdp, "ged.csv", data);
+});
