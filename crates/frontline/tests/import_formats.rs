@@ -381,3 +381,68 @@ fn every_importer_is_idempotent() {
         );
     }
 }
+
+/// UCDP and ACLED revise and delete rows between releases: `--sync` imports a release whole,
+/// recording edits as new versions and deletions as retirements, and a second import of the same
+/// release changes nothing.
+#[test]
+fn a_synced_release_records_revised_and_deleted_rows_and_reimports_as_a_no_op() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_with_actors(&dir);
+    let text = std::fs::read_to_string(fixture("ucdp_full_sample.csv")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "a header and three events");
+    let first = write(&dir, "ged_v1.csv", format!("{}\n", lines.join("\n")));
+    // The next release revises the first row's place and drops the third row.
+    let revised = lines[1].replacen(",Palmyra town,", ",Tadmur town,", 1);
+    assert_ne!(revised, lines[1]);
+    let second = write(
+        &dir,
+        "ged_v2.csv",
+        format!("{}\n{revised}\n{}\n", lines[0], lines[2]),
+    );
+    let out = ok(&db, &["import", "ucdp", p(&first), "--sync"]);
+    assert!(out.contains("3 inserted"), "{out}");
+    assert_eq!(counts(&db).events, 3);
+    let out = ok(&db, &["import", "ucdp", p(&second), "--sync"]);
+    assert!(
+        out.contains("1 unchanged, 1 superseded") && out.contains("1 retired"),
+        "{out}"
+    );
+    assert_eq!(counts(&db).events, 2);
+    // Nothing was lost: the dropped row's versions are all there.
+    let store = Store::open(&db).unwrap();
+    let dropped = lines[3].split(',').next().unwrap();
+    let key = frontline_core::EventKey {
+        dataset: "ucdp-ged".into(),
+        id: dropped.into(),
+    };
+    let history = store.event_history(&key).unwrap();
+    assert_eq!(history.len(), 2, "{history:?}");
+    assert!(history[1].retired && history[1].event == history[0].event);
+    drop(store);
+    let imports = counts(&db).imports;
+    let out = ok(&db, &["import", "ucdp", p(&second), "--sync"]);
+    assert!(
+        out.contains("0 inserted, 2 unchanged, 0 superseded"),
+        "{out}"
+    );
+    assert!(!out.contains("retired"), "{out}");
+    assert_eq!(counts(&db).imports, imports);
+    // Without --sync, a partial file retires nothing.
+    let out = ok(&db, &["import", "ucdp", p(&first)]);
+    assert!(!out.contains("retired"), "{out}");
+    // Sync cannot set rows aside: a rejected row would look deleted upstream.
+    let err = fails(
+        &db,
+        &[
+            "import",
+            "ucdp",
+            p(&second),
+            "--sync",
+            "--rejects",
+            p(&dir.path().join("r.csv")),
+        ],
+    );
+    assert!(err.contains("--rejects"), "{err}");
+}

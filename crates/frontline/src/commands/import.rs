@@ -47,6 +47,11 @@ pub struct ImportArgs {
     /// observation inferred from the event (docs/estimation.md §2).
     #[arg(long, value_name = "ACTOR")]
     pub presence: Option<String>,
+    /// ucdp, acled, airstrikes: the file is its dataset's whole current release (living datasets
+    /// revise and delete rows): stored events it no longer has are retired, edited rows become
+    /// new versions, and no earlier version is lost. Importing it again changes nothing.
+    #[arg(long)]
+    pub sync: bool,
     /// airstrikes: the grading of those inferred observations.
     #[arg(
         long,
@@ -72,6 +77,7 @@ pub fn run(db: &Path, args: ImportArgs) -> anyhow::Result<()> {
         name_field: args.name_field,
         code_field: args.code_field,
         presence: args.presence.map(|a| (a, args.presence_grading)),
+        sync: args.sync,
         ..ImportOptions::default()
     };
     if let Some(today) = args.today {

@@ -30,7 +30,7 @@ mod wiki_lua;
 
 pub use input::Input;
 
-use anyhow::Context;
+use anyhow::{bail, Context};
 use chrono::{NaiveDate, Utc};
 use frontline_core::{ActorId, AoiKind, Grading};
 use frontline_store::{ImportBatch, ImportReport, Store};
@@ -116,6 +116,10 @@ pub struct ImportOptions {
     /// `airstrikes`: also record each strike as indirect evidence that this actor's forces were
     /// at the place that day (an observation inferred from the event), at this grading.
     pub presence: Option<(String, Grading)>,
+    /// Events (`ucdp`, `acled`, `airstrikes`): the file is its datasets' whole current release,
+    /// so their stored events missing from it were deleted upstream and are retired (a retired
+    /// version; nothing is deleted), and edited rows become new versions.
+    pub sync: bool,
     /// Show a progress bar (only drawn on a terminal).
     pub progress: bool,
 }
@@ -133,6 +137,7 @@ impl Default for ImportOptions {
             name_field: None,
             code_field: None,
             presence: None,
+            sync: false,
             progress: true,
         }
     }
@@ -293,6 +298,9 @@ impl fmt::Display for ImportSummary {
             self.rejects.len(),
             self.unresolved.len()
         )?;
+        if t.retired > 0 {
+            write!(f, ", {} retired (deleted upstream)", t.retired)?;
+        }
         if self.repaired > 0 {
             write!(f, ", {} geometries repaired", self.repaired)?;
         }
@@ -463,8 +471,40 @@ pub fn import_input(
     input: &Input,
     opts: &ImportOptions,
 ) -> anyhow::Result<ImportSummary> {
+    if opts.sync {
+        if !matches!(
+            kind,
+            ImportKind::Ucdp | ImportKind::Acled | ImportKind::Airstrikes
+        ) {
+            bail!(
+                "--sync is for event datasets (ucdp, acled, airstrikes), not {}",
+                kind.as_str()
+            );
+        }
+        if !matches!(opts.rejects, RejectMode::Fail) {
+            // A rejected row would look deleted upstream and be retired.
+            bail!("--sync imports a release whole: it cannot set rows aside with --rejects");
+        }
+    }
     let lookups = Lookups::load(store, kind)?;
-    let parsed = parse_input(kind, input, opts, &lookups)?;
+    let mut parsed = parse_input(kind, input, opts, &lookups)?;
+    if opts.sync {
+        let mut datasets: Vec<String> = parsed
+            .batch
+            .events
+            .iter()
+            .map(|e| e.event.key.dataset.clone())
+            .collect();
+        datasets.sort();
+        datasets.dedup();
+        if datasets.is_empty() {
+            bail!(
+                "{}: no events, and --sync would retire every stored event of the dataset",
+                input.name
+            );
+        }
+        parsed.batch.sync_datasets = datasets;
+    }
     if let RejectMode::WriteTo(path) = &opts.rejects {
         write_durably(path, rejects_csv(&parsed.rejects).as_bytes())
             .with_context(|| format!("writing rejects to {}", path.display()))?;
