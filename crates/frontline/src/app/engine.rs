@@ -14,7 +14,7 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use frontline_core::analysis::dedup::{find_duplicates, DedupParams};
 use frontline_core::control_map::{AreaTable, ControlMap};
-use frontline_core::estimate::{Day, Params, Prepared};
+use frontline_core::estimate::{Day, Params, Prepared, Scrub};
 use frontline_core::grid::Grid;
 use frontline_core::{ActorId, AoiKind, Event, EventType, Observation};
 use frontline_store::{EventFilter, Store, StoredObservation};
@@ -37,6 +37,9 @@ pub struct Limits {
     pub map_budget: usize,
     pub observations_budget: usize,
     pub grid_budget: usize,
+    /// Candidate voters per cell kept for fast dates (~60 MB for Syria + Iraq at resolution 7
+    /// on the demo database).
+    pub scrub_budget: usize,
     pub table_entries: usize,
     pub events_budget: usize,
     /// Estimates (and grid builds) running at once; more wait.
@@ -54,6 +57,7 @@ impl Limits {
             map_budget: 512 * MB,
             observations_budget: 256 * MB,
             grid_budget: 512 * MB,
+            scrub_budget: 512 * MB,
             table_entries: 100_000,
             events_budget: 256 * MB,
             concurrent_estimates: 1,
@@ -70,6 +74,7 @@ impl Limits {
             map_budget: 320 * MB,
             observations_budget: 96 * MB,
             grid_budget: 96 * MB,
+            scrub_budget: 160 * MB,
             table_entries: 4096,
             events_budget: 64 * MB,
             concurrent_estimates: 2,
@@ -108,8 +113,8 @@ impl Settings {
 pub struct Known {
     /// With their versions, ordered by key.
     pub stored: Vec<StoredObservation>,
-    /// The same observations, as the estimator takes them.
-    pub observations: Vec<Observation>,
+    /// The same observations, as the estimator takes them (shared with the kept preparations).
+    pub observations: Arc<Vec<Observation>>,
 }
 
 impl Weigh for Known {
@@ -148,6 +153,26 @@ impl Weigh for ResolvedRegion {
             * 16
             + 64
     }
+}
+
+/// What does not depend on the date, for one set of known observations over one grid: the
+/// observations grouped into places and every cell's candidate voters. Any date of the grid is
+/// then estimated in a few milliseconds (docs/performance.md).
+pub struct Scrubber(pub Scrub<'static>);
+
+impl Weigh for Scrubber {
+    fn weight(&self) -> usize {
+        // The observations are shared with `Known` (counted there); timelines ~64 B a place.
+        self.0.bytes() + self.0.prepared().timelines().len() * 64
+    }
+}
+
+/// Which preparation: the observations known, the region and the resolution.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ScrubKey {
+    pub known_on: KnownOn,
+    pub region: String,
+    pub resolution: u8,
 }
 
 /// Events of a window, duplicates removed.
@@ -228,6 +253,7 @@ pub struct Engine {
     known: BoundedCache<KnownOn, Known>,
     maps: BoundedCache<MapKey, MapProduct>,
     tables: BoundedCache<MapKey, AreaTable>,
+    scrubs: BoundedCache<ScrubKey, Scrubber>,
     events: BoundedCache<EventWindowKey, EventWindow>,
     gate: Gate,
 }
@@ -241,6 +267,7 @@ impl Engine {
             known: BoundedCache::new(l.observations_budget, 64),
             maps: BoundedCache::new(l.map_budget, 64),
             tables: BoundedCache::new(l.table_entries * 1024, l.table_entries),
+            scrubs: BoundedCache::new(l.scrub_budget, 8),
             events: BoundedCache::new(l.events_budget, 256),
             gate: Gate::new(l.concurrent_estimates),
             store,
@@ -402,7 +429,7 @@ impl Engine {
                 let observations = stored.iter().map(|s| s.observation.clone()).collect();
                 Ok(Known {
                     stored,
-                    observations,
+                    observations: Arc::new(observations),
                 })
             })
     }
@@ -416,13 +443,26 @@ impl Engine {
     /// The map of a key made by [`Engine::key`].
     pub fn map_of(&self, key: &MapKey) -> AppResult<Arc<MapProduct>> {
         self.maps.get_or_try_init(key, self.generation(), || {
+            let scrub = self.scrub_of(key)?;
+            let _pass = self.gate.enter(self.settings.limits.wait, "estimates")?;
+            MapProduct::new(key.clone(), scrub.0.estimate(key.date))
+        })
+    }
+
+    /// The date-independent preparation of a key's observations, region and resolution, made
+    /// once and kept (bounded) so that every further date of it is fast.
+    pub fn scrub_of(&self, key: &MapKey) -> AppResult<Arc<Scrubber>> {
+        let skey = ScrubKey {
+            known_on: key.known_on,
+            region: key.region.clone(),
+            resolution: key.resolution,
+        };
+        self.scrubs.get_or_try_init(&skey, self.generation(), || {
             let known = self.known(key.known_on)?;
             let grid = self.grid_of(key)?;
             let _pass = self.gate.enter(self.settings.limits.wait, "estimates")?;
-            let map = Prepared::new(&known.observations, &self.settings.params)
-                .on(key.date)
-                .estimate(&grid);
-            MapProduct::new(key.clone(), map)
+            let prepared = Prepared::shared(known.observations.clone(), &self.settings.params);
+            Ok(Scrubber(Scrub::new(prepared, &grid)))
         })
     }
 
@@ -431,18 +471,18 @@ impl Engine {
     /// maps being looked at out.
     pub fn areas(&self, req: &MapRequest) -> AppResult<Arc<AreaTable>> {
         let key = self.key(req)?;
+        self.areas_of(&key)
+    }
+
+    fn areas_of(&self, key: &MapKey) -> AppResult<Arc<AreaTable>> {
         let gen = self.generation();
-        self.tables.get_or_try_init(&key, gen, || {
-            if let Some(m) = self.maps.peek(&key, gen) {
+        self.tables.get_or_try_init(key, gen, || {
+            if let Some(m) = self.maps.peek(key, gen) {
                 return Ok(m.areas().clone());
             }
-            let known = self.known(key.known_on)?;
-            let grid = self.grid_of(&key)?;
+            let scrub = self.scrub_of(key)?;
             let _pass = self.gate.enter(self.settings.limits.wait, "estimates")?;
-            Ok(Prepared::new(&known.observations, &self.settings.params)
-                .on(key.date)
-                .estimate(&grid)
-                .areas())
+            Ok(scrub.0.estimate(key.date).areas())
         })
     }
 
@@ -458,25 +498,37 @@ impl Engine {
             return Ok(());
         };
         let key = self.key(&req.with_date(*last))?;
-        let known = self.known(key.known_on)?;
-        let grid = self.grid_of(&key)?;
-        let prepared = Prepared::new(&known.observations, &self.settings.params);
+        let scrub = self.scrub_of(&key)?;
         for &d in dates {
             let _pass = self.gate.enter(self.settings.limits.wait, "estimates")?;
-            each(prepared.on(d).estimate(&grid))?;
+            each(scrub.0.estimate(d))?;
         }
         Ok(())
     }
 
-    /// Km² per actor on each date (the chart's series), through the area-table cache.
+    /// Km² per actor on each date: the series the `area --from/--to` command, the chart, the
+    /// server's `/api/chart` and the demo read. One preparation serves every date; dates whose
+    /// table is cached are not estimated again.
     pub fn area_series(
         &self,
         req: &MapRequest,
         dates: &[NaiveDate],
     ) -> AppResult<Vec<(NaiveDate, Arc<AreaTable>)>> {
+        let Some(last) = dates.iter().max() else {
+            return Ok(Vec::new());
+        };
+        // Refuse a future date before any work, and prepare once for all dates.
+        let key = self.key(&req.with_date(*last))?;
+        self.scrub_of(&key)?;
         dates
             .iter()
-            .map(|&d| Ok((d, self.areas(&req.with_date(d))?)))
+            .map(|&d| {
+                let k = MapKey {
+                    date: d,
+                    ..key.clone()
+                };
+                Ok((d, self.areas_of(&k)?))
+            })
             .collect()
     }
 
