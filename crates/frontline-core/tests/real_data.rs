@@ -271,6 +271,40 @@ fn daily_polygons_give_an_area_series_matching_their_own_areas() {
     );
 }
 
+/// A grid read back from its bytes is the grid that was built (cells, centres, areas, part
+/// shares, neighbours), and the bytes are refused for other outlines, another resolution or
+/// when cut short.
+#[test]
+fn a_stored_grid_reads_back_as_the_grid_built_and_only_for_its_own_outlines() {
+    let parts = support::countries(&["SYR", "IRQ"]);
+    let grid = Grid::build(&parts, 7).unwrap();
+    let bytes = grid.to_bytes(&parts);
+    let back = Grid::from_bytes(&parts, 7, &bytes).unwrap();
+    assert_eq!(grid.cells(), back.cells());
+    assert_eq!(grid.centers(), back.centers());
+    assert_eq!(grid.areas_km2(), back.areas_km2());
+    assert_eq!(grid.pieces(), back.pieces());
+    assert_eq!(grid.mask(), back.mask());
+    for i in (0..grid.len()).step_by(97) {
+        assert_eq!(grid.neighbours(i), back.neighbours(i));
+        assert_eq!(grid.main_part(i), back.main_part(i));
+        assert_eq!(back.index_of(grid.cell(i)), Some(i));
+    }
+    for (a, b) in grid.parts().iter().zip(back.parts()) {
+        assert_eq!(
+            (&a.code, &a.name, a.area_km2, a.cell_area_km2),
+            (&b.code, &b.name, b.area_km2, b.cell_area_km2)
+        );
+    }
+    assert!(Grid::from_bytes(&parts, 6, &bytes).is_err());
+    assert!(Grid::from_bytes(&parts[..1], 7, &bytes).is_err());
+    let mut moved = parts.clone();
+    moved[0].shape.0[0].exterior_mut(|r| r.0[0].x += 1e-9);
+    assert!(Grid::from_bytes(&moved, 7, &bytes).is_err());
+    assert!(Grid::from_bytes(&parts, 7, &bytes[..bytes.len() - 1]).is_err());
+    assert!(Grid::from_bytes(&parts, 7, &bytes[..100]).is_err());
+}
+
 /// Maps over precomputed candidate voters are the maps estimated from scratch, cell for cell
 /// (actor, other party, status, confidence, deciding place), with the same km² and the same
 /// partly covered cells: on the Syria + Iraq points across four years, and on the Ukraine

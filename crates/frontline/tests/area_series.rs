@@ -1,5 +1,6 @@
 //! The area series (`frontline area --from D1 --to D2 --step S --format csv`): one preparation
-//! for every date, and the same figures as asking `frontline area --date D` date by date.
+//! for every date, and the same figures as asking `frontline area --date D` date by date, each
+//! process reading the grid the first one stored.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -80,6 +81,14 @@ fn the_area_series_equals_the_area_of_each_sampled_date() {
     assert_eq!(dates.len(), 10, "{dates:?}");
     assert_eq!(dates[0], "2016-01-01");
     assert_eq!(dates[9], "2016-03-04");
+    // The first command stored the grid beside the database; the later ones read it back (and
+    // their figures must still be the series').
+    let grids: Vec<_> = std::fs::read_dir(dir.path().join("frontline.db.cache/grids"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(grids.len(), 1, "{grids:?}");
+    assert!(grids[0].extension().is_some_and(|x| x == "grid"));
     for date in ["2016-01-01", "2016-02-05", "2016-03-04"] {
         let single = rows(&cli(&db, &["area", "--date", date, "--format", "csv"]));
         let of_date: Vec<BTreeMap<String, String>> = series

@@ -95,7 +95,14 @@ pub struct Settings {
     pub limits: Limits,
     /// Today, for refusing future dates (a function so tests can fix it).
     pub today: fn() -> NaiveDate,
+    /// Where built grids are kept between processes (`None`: rebuilt by every process). A
+    /// grid is named by the fingerprint of its outlines and resolution, so a changed outline
+    /// names another file; at most [`GRID_FILES`] are kept.
+    pub grid_cache_dir: Option<std::path::PathBuf>,
 }
+
+/// Most grid files kept in [`Settings::grid_cache_dir`] (the least recently written go).
+pub const GRID_FILES: usize = 8;
 
 impl Settings {
     pub fn new(limits: Limits) -> Self {
@@ -105,6 +112,7 @@ impl Settings {
             default_region: None,
             limits,
             today: || chrono::Utc::now().date_naive(),
+            grid_cache_dir: None,
         }
     }
 }
@@ -389,15 +397,41 @@ impl Engine {
         })
     }
 
-    /// The grid over a resolved region.
+    /// The grid over a resolved region: kept in memory, and read from the grid cache directory
+    /// when a process has built it before.
     pub fn grid(&self, region: &ResolvedRegion, resolution: u8) -> AppResult<Arc<Grid>> {
         self.grids.get_or_try_init(
             &(region.key.clone(), resolution),
             self.area_generation(),
             || {
                 let _pass = self.gate.enter(self.settings.limits.wait, "grid builds")?;
+                let dir = self.settings.grid_cache_dir.as_deref();
+                let file = dir.map(|d| {
+                    d.join(format!(
+                        "{}.grid",
+                        Grid::fingerprint(&region.parts, resolution)
+                    ))
+                });
+                if let Some(file) = &file {
+                    match std::fs::read(file) {
+                        Ok(bytes) => match Grid::from_bytes(&region.parts, resolution, &bytes) {
+                            Ok(g) => return Ok(g),
+                            Err(e) => tracing::warn!(file = %file.display(), "{e}: rebuilding"),
+                        },
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                        Err(e) => tracing::warn!(file = %file.display(), "{e}: rebuilding"),
+                    }
+                }
                 tracing::info!(region = %region.key, resolution, "building grid");
-                Grid::build(&region.parts, resolution).map_err(|e| AppError::Grid(e.to_string()))
+                let grid = Grid::build(&region.parts, resolution)
+                    .map_err(|e| AppError::Grid(e.to_string()))?;
+                if let (Some(dir), Some(file)) = (dir, &file) {
+                    // A cache that cannot be written is no reason to fail the request.
+                    if let Err(e) = store_grid(dir, file, &grid.to_bytes(&region.parts)) {
+                        tracing::warn!(dir = %dir.display(), "grid not cached: {e}");
+                    }
+                }
+                Ok(grid)
             },
         )
     }
@@ -581,6 +615,37 @@ impl Engine {
             Ok(EventWindow(groups.deduplicated(&events)))
         })
     }
+}
+
+/// Where the grids of a database are kept between runs: `FILE.cache/grids` beside the database
+/// `FILE` (removed with it; a grid is named by its outlines' fingerprint, so an edited outline
+/// never reads a stale grid).
+pub fn grid_cache_dir(db: &std::path::Path) -> std::path::PathBuf {
+    let mut name = db.file_name().unwrap_or_default().to_os_string();
+    name.push(".cache");
+    db.with_file_name(name).join("grids")
+}
+
+/// Write a grid file atomically (a temporary file renamed: concurrent processes never read a
+/// half-written grid), then keep only the [`GRID_FILES`] most recently written.
+fn store_grid(dir: &std::path::Path, file: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, file)?;
+    let mut grids: Vec<(std::time::SystemTime, std::path::PathBuf)> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "grid"))
+        .filter_map(|p| Some((std::fs::metadata(&p).ok()?.modified().ok()?, p)))
+        .collect();
+    grids.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    for (_, old) in grids.into_iter().skip(GRID_FILES) {
+        if old != file {
+            std::fs::remove_file(old)?;
+        }
+    }
+    Ok(())
 }
 
 /// Two maps and the change between them.
