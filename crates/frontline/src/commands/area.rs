@@ -33,6 +33,14 @@ pub struct AreaArgs {
     /// Step of a series: Nd, Nw or Nmo (1d, 1w, 1mo).
     #[arg(long, default_value = "1d", value_parser = parse_step)]
     pub step: StepSize,
+    /// With --from/--to: a folder of dated per-actor GeoJSON files (`*_YYYYMMDD.geojson[.gz]`,
+    /// as the DeepStateMap archive is laid out) measured instead of the estimate: the latest
+    /// file on or before each date, its geodesic km² per actor.
+    #[arg(long, value_name = "DIR", requires = "from")]
+    pub layers_dir: Option<std::path::PathBuf>,
+    /// Actor id of features without one (with --layers-dir).
+    #[arg(long, requires = "layers_dir")]
+    pub actor: Option<String>,
     #[command(flatten)]
     pub basis: BasisArgs,
     /// One table per part of the region (country or area).
@@ -43,6 +51,9 @@ pub struct AreaArgs {
 }
 
 pub fn run(db: &Path, args: AreaArgs) -> anyhow::Result<()> {
+    if let Some(dir) = &args.layers_dir {
+        return files_series(dir, &args);
+    }
     let engine = open_engine(db)?;
     let (Some(date), None) = (args.date, args.from) else {
         return series(&engine, &args);
@@ -163,5 +174,44 @@ fn series(engine: &frontline::app::Engine, args: &AreaArgs) -> anyhow::Result<()
             }
         }
     }
+    Ok(())
+}
+
+/// The km² of dated layer files from `--from` to `--to`: one row per actor of each distinct file.
+fn files_series(dir: &Path, args: &AreaArgs) -> anyhow::Result<()> {
+    let (Some(from), Some(to)) = (args.from, args.to) else {
+        anyhow::bail!("--layers-dir needs --from and --to");
+    };
+    let dates = super::layers::dates(from, to, args.step)?;
+    let files = super::layers::LayerSource::Files(super::layers::DatedFiles::open(
+        dir,
+        args.actor.clone(),
+    )?);
+    let mut out = std::io::stdout().lock();
+    let mut w = csv::Writer::from_writer(&mut out);
+    w.write_record(["date", "actor", "area_km2", "share_pct"])?;
+    let mut last = None;
+    for (used, rows) in files.areas_on(&dates)? {
+        // A step that falls in a gap between files repeats no file.
+        if last == Some(used) {
+            continue;
+        }
+        last = Some(used);
+        let total: f64 = rows.iter().map(|r| r.1).sum();
+        for (actor, km2) in rows {
+            let share = if total > 0.0 {
+                100.0 * km2 / total
+            } else {
+                0.0
+            };
+            w.write_record([
+                used.to_string(),
+                actor,
+                format!("{km2:.1}"),
+                format!("{share:.2}"),
+            ])?;
+        }
+    }
+    w.flush()?;
     Ok(())
 }
