@@ -99,7 +99,8 @@ def main():
         dated = sorted(changes(data))
         d = start
         while d <= end:
-            # Every snapshot mark, overridden by the latest dated change within 3 km on or before d.
+            # Every snapshot mark, plus the latest dated change on or before d at each spot
+            # (changes grouped by coordinates rounded to 0.01°): an analyst's simple reading.
             latest = {}
             for cd, lon, lat, actor in dated:
                 if cd <= d:
