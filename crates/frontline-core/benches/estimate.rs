@@ -1,12 +1,13 @@
 //! Criterion benches of the control engine on the real Syria + Iraq data: building the grid,
-//! a full snapshot estimate at resolution 7 from every observation, and one year of daily maps.
+//! a full snapshot estimate at resolution 7 from every observation, and one year of daily maps;
+//! the same over precomputed candidate voters (`Scrub`).
 //! Run: `cargo bench -p frontline-core --bench estimate`.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use frontline_core::estimate::{estimate, Params, Prepared};
+use frontline_core::estimate::{estimate, Params, Prepared, Scrub};
 use frontline_core::grid::Grid;
 use std::hint::black_box;
 
@@ -35,6 +36,28 @@ fn benches(c: &mut Criterion) {
             let mut total = 0.0;
             for day in 0..365 {
                 let map = prep.on(start + chrono::Days::new(day)).estimate(&grid);
+                total += map.areas().rows[0].area_km2;
+            }
+            total
+        })
+    });
+    // Precomputed candidate voters per cell (estimate/scrub.rs): made once, then any date.
+    g.bench_function("scrub_prepare", |b| {
+        b.iter(|| Scrub::new(Prepared::new(black_box(&obs), &params), &grid))
+    });
+    let scrub = Scrub::new(Prepared::new(&obs, &params), &grid);
+    g.bench_function("scrub_snapshot_estimate", |b| {
+        b.iter(|| scrub.estimate(black_box(support::snapshot_date())))
+    });
+    g.bench_function("scrub_snapshot_estimate_and_areas", |b| {
+        b.iter(|| scrub.estimate(black_box(support::snapshot_date())).areas())
+    });
+    g.bench_function("scrub_year_of_daily_maps_2016", |b| {
+        b.iter(|| {
+            let start = chrono::NaiveDate::from_ymd_opt(2016, 1, 1).unwrap();
+            let mut total = 0.0;
+            for day in 0..365 {
+                let map = scrub.estimate(start + chrono::Days::new(day));
                 total += map.areas().rows[0].area_km2;
             }
             total

@@ -33,6 +33,8 @@ pub enum GridError {
     Resolution(u8),
     #[error("region part {0:?} covers no H3 cell at this resolution")]
     Empty(String),
+    #[error("a stored grid is unusable: {0}")]
+    Stored(String),
 }
 
 /// One named part of a region mask: a country or an area of interest.
@@ -86,6 +88,53 @@ struct GridData {
 /// The H3 cells covering a region mask, with their clipped geodesic areas. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Grid(Arc<GridData>);
+
+/// The stored grid's magic bytes and format version (bump the version when `to_bytes` changes).
+const STORED_MAGIC: &[u8] = b"FRONTLINE-GRID\n";
+const STORED_VERSION: u32 = 1;
+
+/// Reads a stored grid, refusing short input.
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, k: usize) -> Result<&'a [u8], GridError> {
+        if self.0.len() < k {
+            return Err(GridError::Stored("truncated".into()));
+        }
+        let (head, rest) = self.0.split_at(k);
+        self.0 = rest;
+        Ok(head)
+    }
+
+    fn array<const K: usize>(&mut self) -> Result<[u8; K], GridError> {
+        Ok(self.take(K)?.try_into().expect("K bytes"))
+    }
+
+    fn u16(&mut self) -> Result<u16, GridError> {
+        Ok(u16::from_le_bytes(self.array()?))
+    }
+
+    fn u32(&mut self) -> Result<u32, GridError> {
+        Ok(u32::from_le_bytes(self.array()?))
+    }
+
+    fn u64(&mut self) -> Result<u64, GridError> {
+        Ok(u64::from_le_bytes(self.array()?))
+    }
+
+    fn f64(&mut self) -> Result<f64, GridError> {
+        Ok(f64::from_le_bytes(self.array()?))
+    }
+
+    /// A count of items of at least `item_bytes` each, checked against what is left.
+    fn len(&mut self, item_bytes: usize) -> Result<usize, GridError> {
+        let k = self.u64()?;
+        if k > (self.0.len() / item_bytes) as u64 {
+            return Err(GridError::Stored("truncated".into()));
+        }
+        Ok(k as usize)
+    }
+}
 
 /// Size of the tiles (degrees) the mask is cut into before edge cells are clipped against it:
 /// each edge cell then meets a few hundred vertices instead of the whole outline.
@@ -164,6 +213,178 @@ impl Grid {
                     *slot = index.get(&n).copied().unwrap_or(NO_CELL);
                 }
                 out
+            })
+            .collect();
+        let mask = MultiPolygon(shapes.iter().flat_map(|s| s.0.iter().cloned()).collect());
+        Ok(Self(Arc::new(GridData {
+            resolution: res,
+            cells,
+            index,
+            centers,
+            area_km2,
+            main_part,
+            pieces,
+            parts: infos,
+            neighbours,
+            shapes,
+            mask,
+        })))
+    }
+
+    /// What a grid of `parts` at `resolution` is made from, as a hex SHA-256: the parts' codes,
+    /// names and every outline coordinate, the resolution and the stored format. A stored grid
+    /// is named by it, so that changing an outline names another grid.
+    pub fn fingerprint(parts: &[RegionPart], resolution: u8) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(STORED_MAGIC);
+        h.update(STORED_VERSION.to_le_bytes());
+        h.update([resolution]);
+        for part in parts {
+            for text in [&part.code, &part.name] {
+                h.update((text.len() as u64).to_le_bytes());
+                h.update(text.as_bytes());
+            }
+            for poly in &part.shape.0 {
+                for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+                    h.update((ring.0.len() as u64).to_le_bytes());
+                    for c in &ring.0 {
+                        h.update(c.x.to_le_bytes());
+                        h.update(c.y.to_le_bytes());
+                    }
+                }
+                h.update(b"/");
+            }
+            h.update(b"|");
+        }
+        hex::encode(h.finalize())
+    }
+
+    /// The grid as bytes, to be read back by [`Grid::from_bytes`] with the same parts: the cells,
+    /// their clipped areas, part shares and neighbours (what is slow to build), not the outlines.
+    pub fn to_bytes(&self, parts: &[RegionPart]) -> Vec<u8> {
+        let g = &self.0;
+        let n = g.cells.len();
+        let mut out = Vec::with_capacity(64 + n * 90 + g.pieces.len() * 14);
+        out.extend_from_slice(STORED_MAGIC);
+        out.extend_from_slice(&STORED_VERSION.to_le_bytes());
+        out.extend_from_slice(
+            &hex::decode(Self::fingerprint(parts, self.resolution())).expect("hex"),
+        );
+        out.extend_from_slice(&(n as u64).to_le_bytes());
+        for c in &g.cells {
+            out.extend_from_slice(&u64::from(*c).to_le_bytes());
+        }
+        for a in &g.area_km2 {
+            out.extend_from_slice(&a.to_le_bytes());
+        }
+        for m in &g.main_part {
+            out.extend_from_slice(&m.to_le_bytes());
+        }
+        for nb in &g.neighbours {
+            for j in nb {
+                out.extend_from_slice(&j.to_le_bytes());
+            }
+        }
+        out.extend_from_slice(&(g.pieces.len() as u64).to_le_bytes());
+        for p in &g.pieces {
+            out.extend_from_slice(&p.cell.to_le_bytes());
+            out.extend_from_slice(&p.part.to_le_bytes());
+            out.extend_from_slice(&p.area_km2.to_le_bytes());
+        }
+        out.extend_from_slice(&(g.parts.len() as u64).to_le_bytes());
+        for p in &g.parts {
+            out.extend_from_slice(&p.area_km2.to_le_bytes());
+            out.extend_from_slice(&p.cell_area_km2.to_le_bytes());
+        }
+        out
+    }
+
+    /// A grid stored by [`Grid::to_bytes`], for the same `parts` and `resolution` (refused
+    /// otherwise): equal to the grid [`Grid::build`] makes, without the clipping.
+    pub fn from_bytes(
+        parts: &[RegionPart],
+        resolution: u8,
+        bytes: &[u8],
+    ) -> Result<Self, GridError> {
+        let bad = |what: &str| GridError::Stored(what.to_owned());
+        let mut r = Reader(bytes);
+        if r.take(STORED_MAGIC.len())? != STORED_MAGIC {
+            return Err(bad("not a stored grid"));
+        }
+        if r.u32()? != STORED_VERSION {
+            return Err(bad("another format version"));
+        }
+        let fingerprint = hex::decode(Self::fingerprint(parts, resolution)).expect("hex");
+        if r.take(32)? != fingerprint.as_slice() {
+            return Err(bad("made from other outlines or at another resolution"));
+        }
+        let res =
+            Resolution::try_from(resolution).map_err(|_| GridError::Resolution(resolution))?;
+        let n = r.len(12)?;
+        let cells = (0..n)
+            .map(|_| CellIndex::try_from(r.u64()?).map_err(|_| bad("invalid cell")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let area_km2 = (0..n).map(|_| r.f64()).collect::<Result<Vec<_>, _>>()?;
+        let main_part = (0..n).map(|_| r.u16()).collect::<Result<Vec<_>, _>>()?;
+        let neighbours = (0..n)
+            .map(|_| {
+                let mut nb = [NO_CELL; 6];
+                for j in &mut nb {
+                    *j = r.u32()?;
+                }
+                Ok(nb)
+            })
+            .collect::<Result<Vec<_>, GridError>>()?;
+        let m = r.len(14)?;
+        let pieces = (0..m)
+            .map(|_| {
+                Ok(Piece {
+                    cell: r.u32()?,
+                    part: r.u16()?,
+                    area_km2: r.f64()?,
+                })
+            })
+            .collect::<Result<Vec<_>, GridError>>()?;
+        if r.len(16)? != parts.len() {
+            return Err(bad("another number of parts"));
+        }
+        let mut infos = Vec::with_capacity(parts.len());
+        let mut shapes = Vec::with_capacity(parts.len());
+        for part in parts {
+            infos.push(PartInfo {
+                code: part.code.clone(),
+                name: part.name.clone(),
+                area_km2: r.f64()?,
+                cell_area_km2: r.f64()?,
+            });
+            shapes.push(part.shape.orient(Direction::Default));
+        }
+        if !r.0.is_empty() {
+            return Err(bad("trailing bytes"));
+        }
+        if cells.iter().any(|c| c.resolution() != res)
+            || neighbours
+                .iter()
+                .flatten()
+                .any(|&j| j != NO_CELL && j as usize >= n)
+            || pieces
+                .iter()
+                .any(|p| p.cell as usize >= n || p.part as usize >= parts.len())
+            || main_part.iter().any(|&p| p as usize >= parts.len())
+        {
+            return Err(bad("inconsistent"));
+        }
+        let index = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (*c, i as u32))
+            .collect();
+        let centers = cells
+            .iter()
+            .map(|&cell| {
+                let ll = LatLng::from(cell);
+                LatLon::new(ll.lat(), ll.lng()).expect("H3 centres are valid")
             })
             .collect();
         let mask = MultiPolygon(shapes.iter().flat_map(|s| s.0.iter().cloned()).collect());

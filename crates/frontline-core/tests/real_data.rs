@@ -5,7 +5,7 @@
 mod support;
 
 use chrono::NaiveDate;
-use frontline_core::estimate::{estimate, Params, Prepared};
+use frontline_core::estimate::{estimate, Params, Prepared, Scrub};
 use frontline_core::geometry::make_valid;
 use frontline_core::grid::{Grid, RegionPart};
 use frontline_core::validate::validate;
@@ -269,6 +269,109 @@ fn daily_polygons_give_an_area_series_matching_their_own_areas() {
         "{first} → {last}: net {net:+.1} km², gained {:.1}, lost {:.1}",
         row.gained_km2, row.lost_km2
     );
+}
+
+/// A grid read back from its bytes is the grid that was built (cells, centres, areas, part
+/// shares, neighbours), and the bytes are refused for other outlines, another resolution or
+/// when cut short.
+#[test]
+fn a_stored_grid_reads_back_as_the_grid_built_and_only_for_its_own_outlines() {
+    let parts = support::countries(&["SYR", "IRQ"]);
+    let grid = Grid::build(&parts, 7).unwrap();
+    let bytes = grid.to_bytes(&parts);
+    let back = Grid::from_bytes(&parts, 7, &bytes).unwrap();
+    assert_eq!(grid.cells(), back.cells());
+    assert_eq!(grid.centers(), back.centers());
+    assert_eq!(grid.areas_km2(), back.areas_km2());
+    assert_eq!(grid.pieces(), back.pieces());
+    assert_eq!(grid.mask(), back.mask());
+    for i in (0..grid.len()).step_by(97) {
+        assert_eq!(grid.neighbours(i), back.neighbours(i));
+        assert_eq!(grid.main_part(i), back.main_part(i));
+        assert_eq!(back.index_of(grid.cell(i)), Some(i));
+    }
+    for (a, b) in grid.parts().iter().zip(back.parts()) {
+        assert_eq!(
+            (&a.code, &a.name, a.area_km2, a.cell_area_km2),
+            (&b.code, &b.name, b.area_km2, b.cell_area_km2)
+        );
+    }
+    assert!(Grid::from_bytes(&parts, 6, &bytes).is_err());
+    assert!(Grid::from_bytes(&parts[..1], 7, &bytes).is_err());
+    let mut moved = parts.clone();
+    moved[0].shape.0[0].exterior_mut(|r| r.0[0].x += 1e-9);
+    assert!(Grid::from_bytes(&moved, 7, &bytes).is_err());
+    assert!(Grid::from_bytes(&parts, 7, &bytes[..bytes.len() - 1]).is_err());
+    assert!(Grid::from_bytes(&parts, 7, &bytes[..100]).is_err());
+}
+
+/// Maps over precomputed candidate voters are the maps estimated from scratch, cell for cell
+/// (actor, other party, status, confidence, deciding place), with the same km² and the same
+/// partly covered cells: on the Syria + Iraq points across four years, and on the Ukraine
+/// polygons on their own days and between them.
+#[test]
+fn a_scrub_over_candidate_voters_gives_the_maps_estimated_from_scratch() {
+    let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    let grid = syria_iraq();
+    let mut obs = support::snapshot();
+    obs.extend(support::changes());
+    let params = Params::default();
+    let scrub = Scrub::new(Prepared::new(&obs, &params), &grid);
+    assert!(!scrub.candidates().is_empty());
+    let prep = Prepared::new(&obs, &params);
+    for date in [
+        "2014-06-01",
+        "2015-03-15",
+        "2016-02-01",
+        "2016-10-17",
+        "2017-07-16",
+        "2019-12-31",
+    ] {
+        let (a, b) = (prep.on(d(date)).estimate(&grid), scrub.estimate(d(date)));
+        let assessed = a.cells().iter().filter(|c| c.is_assessed()).count();
+        assert!(assessed > 1000, "{date}: {assessed} cells assessed");
+        assert_eq!(a.cells(), b.cells(), "{date}");
+        assert_eq!(a.areas(), b.areas(), "{date}");
+    }
+
+    let days: Vec<(NaiveDate, MultiPolygon<f64>)> = support::deepstatemap()
+        .into_iter()
+        .map(|(d, mp)| (d, make_valid(mp).unwrap().geometry))
+        .collect();
+    let grid = Grid::build(&ukraine_with_occupied(&days), 7).unwrap();
+    let mut obs: Vec<Observation> = days
+        .iter()
+        .map(|(d, mp)| polygon_obs(*d, mp.clone()))
+        .collect();
+    // Points inside and beside the polygons, so that points and polygons meet.
+    for (i, (lat, lon, actor)) in [
+        (47.84, 35.14, "ukraine"),
+        (48.01, 37.80, "russia"),
+        (46.64, 32.61, "ukraine"),
+        (50.45, 30.52, "ukraine"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut o = polygon_obs(days[0].0, days[0].1.clone());
+        o.key = ObservationKey::new(&format!("point-{i}")).unwrap();
+        o.footprint = Footprint::Point(frontline_core::LatLon::new(lat, lon).unwrap());
+        o.feature = FeatureType::Town;
+        o.actor = ActorId::new(actor).unwrap();
+        obs.push(o);
+    }
+    let scrub = Scrub::new(Prepared::new(&obs, &params), &grid);
+    let prep = Prepared::new(&obs, &params);
+    let between = days[3].0 + chrono::Days::new(12);
+    for date in [days[0].0, days[3].0, between, days[days.len() - 1].0] {
+        let (a, b) = (prep.on(date).estimate(&grid), scrub.estimate(date));
+        assert!(a
+            .cells()
+            .iter()
+            .any(|c| matches!(c.source, frontline_core::control_map::CellSource::Area(_))));
+        assert_eq!(a.cells(), b.cells(), "{date}");
+        assert_eq!(a.areas(), b.areas(), "{date}");
+    }
 }
 
 /// The past is validated on the dated changes: every dated observation is estimated once, on

@@ -14,10 +14,13 @@
 //! 4. Unreached pockets enclosed by one actor's cells become that actor's (up to a size limit);
 //!    small pockets of one actor wholly surrounded by a single other actor are marked besieged.
 
+pub mod scrub;
 pub mod spatial;
 pub mod timeline;
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::ops::Deref;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use geo::{Contains, MultiPolygon};
@@ -28,6 +31,7 @@ use crate::{ActorId, ControlStatus, FeatureType, Footprint, LatLon, Observation}
 
 pub use crate::geometry::haversine_km;
 pub use crate::place_state::{Basis, PlaceState};
+pub use scrub::Scrub;
 pub use spatial::ReachParams;
 pub use timeline::Timeline;
 
@@ -91,9 +95,27 @@ impl Default for Params {
     }
 }
 
+/// The observations a [`Prepared`] reads: borrowed, or shared so that a prepared set can be
+/// kept (`Prepared<'static>`) beside the observations it was made from.
+enum Observations<'a> {
+    Borrowed(&'a [Observation]),
+    Shared(Arc<Vec<Observation>>),
+}
+
+impl Deref for Observations<'_> {
+    type Target = [Observation];
+
+    fn deref(&self) -> &[Observation] {
+        match self {
+            Observations::Borrowed(o) => o,
+            Observations::Shared(o) => o,
+        }
+    }
+}
+
 /// Observations grouped into places once, ready to be estimated on many dates.
 pub struct Prepared<'a> {
-    obs: &'a [Observation],
+    obs: Observations<'a>,
     params: Params,
     timelines: Vec<Timeline>,
     actors: Vec<ActorId>,
@@ -139,9 +161,20 @@ pub struct Day<'p, 'a> {
     actor_of_state: Vec<(u16, u16)>,
 }
 
+impl Prepared<'static> {
+    /// Prepare shared observations: the result owns what it needs and can be kept.
+    pub fn shared(obs: Arc<Vec<Observation>>, params: &Params) -> Self {
+        Prepared::build(Observations::Shared(obs), params)
+    }
+}
+
 impl<'a> Prepared<'a> {
     pub fn new(obs: &'a [Observation], params: &Params) -> Self {
-        let timelines = timeline::group(obs, params);
+        Self::build(Observations::Borrowed(obs), params)
+    }
+
+    fn build(obs: Observations<'a>, params: &Params) -> Self {
+        let timelines = timeline::group(&obs, params);
         let actors: BTreeSet<ActorId> = obs
             .iter()
             .flat_map(|o| std::iter::once(o.actor.clone()).chain(o.actor2.clone()))
@@ -208,7 +241,7 @@ impl<'a> Prepared<'a> {
         let p = &self.params;
         let mut states = Vec::new();
         for t in &self.timelines {
-            if let Some(state) = t.state_on(self.obs, date, p) {
+            if let Some(state) = t.state_on(&self.obs, date, p) {
                 let decider = &self.obs[state.observations[0] as usize];
                 if state.basis == Basis::Later && !t.is_area && self.shadowed(decider, date) {
                     continue;
@@ -382,24 +415,44 @@ impl Day<'_, '_> {
                 continue;
             }
             rank += 1;
-            let st = &self.states[s.state as usize].state;
-            let (a, b) = self.actor_of_state[s.state as usize];
-            match st.status {
-                // Both parties hold a shared place.
-                ControlStatus::Shared => {
-                    scores.add(a, s.state, w);
-                    scores.add(b, s.state, w);
-                }
-                // The holder keeps a contested place's surroundings; the attacker gets half.
-                ControlStatus::Contested => {
-                    scores.add(a, s.state, w);
-                    if b != NO_ACTOR {
-                        scores.add(b, s.state, 0.5 * w);
-                    }
-                }
-                ControlStatus::Held | ControlStatus::Besieged => scores.add(a, s.state, w),
-            }
+            self.cast(scores, s.state, w);
         }
+        self.decide(scores, |decider| {
+            near.iter()
+                .find(|x| self.index.sites[x.0 as usize].state == decider)
+                .map_or(0.0, |x| x.1)
+        })
+    }
+
+    /// Count the vote `w` of the place `state` for the actors it names.
+    fn cast(&self, scores: &mut Scores, state: u32, w: f64) {
+        let st = &self.states[state as usize].state;
+        let (a, b) = self.actor_of_state[state as usize];
+        match st.status {
+            // Both parties hold a shared place.
+            ControlStatus::Shared => {
+                scores.add(a, state, w);
+                scores.add(b, state, w);
+            }
+            // The holder keeps a contested place's surroundings; the attacker gets half.
+            ControlStatus::Contested => {
+                scores.add(a, state, w);
+                if b != NO_ACTOR {
+                    scores.add(b, state, 0.5 * w);
+                }
+            }
+            ControlStatus::Held | ControlStatus::Besieged => scores.add(a, state, w),
+        }
+    }
+
+    /// The outcome of a vote: the actor with the largest score (ties to the actor of the nearest
+    /// voter, then the lower actor index), the status and other party from its deciding place,
+    /// and the confidence. `distance_of(state)` is the distance to the voting site of `state`.
+    fn decide(
+        &self,
+        scores: &Scores,
+        distance_of: impl Fn(u32) -> f64,
+    ) -> Option<(u16, u16, ControlStatus, f64, u32)> {
         let total: f64 = scores.by_actor.iter().map(|x| x.1).sum();
         if total <= 0.0 {
             return None;
@@ -430,10 +483,7 @@ impl Day<'_, '_> {
         };
         // Confidence: the winning actor's share of the vote, times the deciding place's own
         // confidence, times how well inside its reach the point is.
-        let near_d = near
-            .iter()
-            .find(|x| self.index.sites[x.0 as usize].state == decider)
-            .map_or(0.0, |x| x.1);
+        let near_d = distance_of(decider);
         let taper = 1.0 - (near_d / dec.reach_km.max(1e-9)).powi(2);
         let conf = (best_w / total) * dec.state.confidence * taper.max(0.0).sqrt();
         Some((best, actor2, status, conf.clamp(0.0, 1.0), decider))
@@ -498,37 +548,20 @@ impl Day<'_, '_> {
 
     /// Estimate every cell of `grid`.
     pub fn estimate(&self, grid: &Grid) -> ControlMap {
-        let n = grid.len();
-        let mut cells = vec![CellState::UNASSESSED; n];
-        // Points: every cell independently, split across threads (deterministic: each cell's
-        // result depends only on its centre).
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |t| t.get())
-            .min(8);
-        let chunk = n.div_ceil(threads.max(1)).max(1);
-        std::thread::scope(|scope| {
-            for (k, slice) in cells.chunks_mut(chunk).enumerate() {
-                scope.spawn(move || {
-                    let mut near = Vec::new();
-                    let mut weights = Vec::new();
-                    let mut scores = Scores::default();
-                    for (j, cell) in slice.iter_mut().enumerate() {
-                        let i = k * chunk + j;
-                        if let Some((a, b, status, conf, decider)) =
-                            self.score(grid.center(i), &mut near, &mut weights, &mut scores)
-                        {
-                            *cell = CellState {
-                                actor: a,
-                                actor2: b,
-                                status,
-                                confidence: conf as f32,
-                                source: CellSource::Place(decider),
-                            };
-                        }
-                    }
-                });
-            }
+        let cells = point_cells(grid.len(), |i, near, weights, scores| {
+            self.score(grid.center(i), near, weights, scores)
         });
+        self.finish(grid, cells, |a| grid.cells_covered(self.polygon(a)).into())
+    }
+
+    /// Polygons, enclosures and sieges over the cells the points decided, and the map.
+    /// `covered(state)` gives the cells the polygon of an area state covers, with km².
+    fn finish(
+        &self,
+        grid: &Grid,
+        mut cells: Vec<CellState>,
+        covered: impl Fn(u32) -> Arc<Vec<(usize, f64)>>,
+    ) -> ControlMap {
         // Analyst polygons override points, weakest first so the strongest ends on top: a cell
         // at least half covered takes the polygon's state. For the km², a cell the polygons
         // cover only in part is split by the covered fraction (`covers`), so that areas match
@@ -539,7 +572,7 @@ impl Day<'_, '_> {
         for &a in self.areas.iter().rev() {
             let (x, y) = self.actor_of_state[a as usize];
             let st = &self.states[a as usize].state;
-            for (i, km2) in grid.cells_covered(self.polygon(a)) {
+            for &(i, km2) in covered(a).iter() {
                 let f = (km2 / grid.area_km2(i)).min(1.0);
                 if f >= 0.5 {
                     cells[i] = CellState {
@@ -593,6 +626,50 @@ impl Day<'_, '_> {
             covers,
         }
     }
+}
+
+/// Scratch space of one thread's votes.
+type Scratch = (Vec<(u32, f64)>, Vec<f64>, Scores);
+
+/// Decide `n` cells by `vote(cell, scratch…)`, split across threads in fixed chunks: each cell's
+/// result depends only on the cell, so the map is the same whatever the number of threads.
+fn point_cells(
+    n: usize,
+    vote: impl Fn(
+            usize,
+            &mut Vec<(u32, f64)>,
+            &mut Vec<f64>,
+            &mut Scores,
+        ) -> Option<(u16, u16, ControlStatus, f64, u32)>
+        + Sync,
+) -> Vec<CellState> {
+    let mut cells = vec![CellState::UNASSESSED; n];
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |t| t.get())
+        .min(8);
+    let chunk = n.div_ceil(threads.max(1)).max(1);
+    let vote = &vote;
+    std::thread::scope(|scope| {
+        for (k, slice) in cells.chunks_mut(chunk).enumerate() {
+            scope.spawn(move || {
+                let (mut near, mut weights, mut scores): Scratch = Default::default();
+                for (j, cell) in slice.iter_mut().enumerate() {
+                    if let Some((a, b, status, conf, decider)) =
+                        vote(k * chunk + j, &mut near, &mut weights, &mut scores)
+                    {
+                        *cell = CellState {
+                            actor: a,
+                            actor2: b,
+                            status,
+                            confidence: conf as f32,
+                            source: CellSource::Place(decider),
+                        };
+                    }
+                }
+            });
+        }
+    });
+    cells
 }
 
 /// Estimate who controls every cell of `grid` on `date` from `observations`.

@@ -14,7 +14,7 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use frontline_core::analysis::dedup::{find_duplicates, DedupParams};
 use frontline_core::control_map::{AreaTable, ControlMap};
-use frontline_core::estimate::{Day, Params, Prepared};
+use frontline_core::estimate::{Day, Params, Prepared, Scrub};
 use frontline_core::grid::Grid;
 use frontline_core::{ActorId, AoiKind, Event, EventType, Observation};
 use frontline_store::{EventFilter, Store, StoredObservation};
@@ -37,6 +37,9 @@ pub struct Limits {
     pub map_budget: usize,
     pub observations_budget: usize,
     pub grid_budget: usize,
+    /// Candidate voters per cell kept for fast dates (~60 MB for Syria + Iraq at resolution 7
+    /// on the demo database).
+    pub scrub_budget: usize,
     pub table_entries: usize,
     pub events_budget: usize,
     /// Estimates (and grid builds) running at once; more wait.
@@ -54,6 +57,7 @@ impl Limits {
             map_budget: 512 * MB,
             observations_budget: 256 * MB,
             grid_budget: 512 * MB,
+            scrub_budget: 512 * MB,
             table_entries: 100_000,
             events_budget: 256 * MB,
             concurrent_estimates: 1,
@@ -70,6 +74,7 @@ impl Limits {
             map_budget: 320 * MB,
             observations_budget: 96 * MB,
             grid_budget: 96 * MB,
+            scrub_budget: 160 * MB,
             table_entries: 4096,
             events_budget: 64 * MB,
             concurrent_estimates: 2,
@@ -90,7 +95,14 @@ pub struct Settings {
     pub limits: Limits,
     /// Today, for refusing future dates (a function so tests can fix it).
     pub today: fn() -> NaiveDate,
+    /// Where built grids are kept between processes (`None`: rebuilt by every process). A
+    /// grid is named by the fingerprint of its outlines and resolution, so a changed outline
+    /// names another file; at most [`GRID_FILES`] are kept.
+    pub grid_cache_dir: Option<std::path::PathBuf>,
 }
+
+/// Most grid files kept in [`Settings::grid_cache_dir`] (the least recently written go).
+pub const GRID_FILES: usize = 8;
 
 impl Settings {
     pub fn new(limits: Limits) -> Self {
@@ -100,6 +112,7 @@ impl Settings {
             default_region: None,
             limits,
             today: || chrono::Utc::now().date_naive(),
+            grid_cache_dir: None,
         }
     }
 }
@@ -108,8 +121,8 @@ impl Settings {
 pub struct Known {
     /// With their versions, ordered by key.
     pub stored: Vec<StoredObservation>,
-    /// The same observations, as the estimator takes them.
-    pub observations: Vec<Observation>,
+    /// The same observations, as the estimator takes them (shared with the kept preparations).
+    pub observations: Arc<Vec<Observation>>,
 }
 
 impl Weigh for Known {
@@ -148,6 +161,26 @@ impl Weigh for ResolvedRegion {
             * 16
             + 64
     }
+}
+
+/// What does not depend on the date, for one set of known observations over one grid: the
+/// observations grouped into places and every cell's candidate voters. Any date of the grid is
+/// then estimated in a few milliseconds (docs/performance.md).
+pub struct Scrubber(pub Scrub<'static>);
+
+impl Weigh for Scrubber {
+    fn weight(&self) -> usize {
+        // The observations are shared with `Known` (counted there); timelines ~64 B a place.
+        self.0.bytes() + self.0.prepared().timelines().len() * 64
+    }
+}
+
+/// Which preparation: the observations known, the region and the resolution.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ScrubKey {
+    pub known_on: KnownOn,
+    pub region: String,
+    pub resolution: u8,
 }
 
 /// Events of a window, duplicates removed.
@@ -228,6 +261,7 @@ pub struct Engine {
     known: BoundedCache<KnownOn, Known>,
     maps: BoundedCache<MapKey, MapProduct>,
     tables: BoundedCache<MapKey, AreaTable>,
+    scrubs: BoundedCache<ScrubKey, Scrubber>,
     events: BoundedCache<EventWindowKey, EventWindow>,
     gate: Gate,
 }
@@ -241,6 +275,7 @@ impl Engine {
             known: BoundedCache::new(l.observations_budget, 64),
             maps: BoundedCache::new(l.map_budget, 64),
             tables: BoundedCache::new(l.table_entries * 1024, l.table_entries),
+            scrubs: BoundedCache::new(l.scrub_budget, 8),
             events: BoundedCache::new(l.events_budget, 256),
             gate: Gate::new(l.concurrent_estimates),
             store,
@@ -362,15 +397,41 @@ impl Engine {
         })
     }
 
-    /// The grid over a resolved region.
+    /// The grid over a resolved region: kept in memory, and read from the grid cache directory
+    /// when a process has built it before.
     pub fn grid(&self, region: &ResolvedRegion, resolution: u8) -> AppResult<Arc<Grid>> {
         self.grids.get_or_try_init(
             &(region.key.clone(), resolution),
             self.area_generation(),
             || {
                 let _pass = self.gate.enter(self.settings.limits.wait, "grid builds")?;
+                let dir = self.settings.grid_cache_dir.as_deref();
+                let file = dir.map(|d| {
+                    d.join(format!(
+                        "{}.grid",
+                        Grid::fingerprint(&region.parts, resolution)
+                    ))
+                });
+                if let Some(file) = &file {
+                    match std::fs::read(file) {
+                        Ok(bytes) => match Grid::from_bytes(&region.parts, resolution, &bytes) {
+                            Ok(g) => return Ok(g),
+                            Err(e) => tracing::warn!(file = %file.display(), "{e}: rebuilding"),
+                        },
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                        Err(e) => tracing::warn!(file = %file.display(), "{e}: rebuilding"),
+                    }
+                }
                 tracing::info!(region = %region.key, resolution, "building grid");
-                Grid::build(&region.parts, resolution).map_err(|e| AppError::Grid(e.to_string()))
+                let grid = Grid::build(&region.parts, resolution)
+                    .map_err(|e| AppError::Grid(e.to_string()))?;
+                if let (Some(dir), Some(file)) = (dir, &file) {
+                    // A cache that cannot be written is no reason to fail the request.
+                    if let Err(e) = store_grid(dir, file, &grid.to_bytes(&region.parts)) {
+                        tracing::warn!(dir = %dir.display(), "grid not cached: {e}");
+                    }
+                }
+                Ok(grid)
             },
         )
     }
@@ -402,7 +463,7 @@ impl Engine {
                 let observations = stored.iter().map(|s| s.observation.clone()).collect();
                 Ok(Known {
                     stored,
-                    observations,
+                    observations: Arc::new(observations),
                 })
             })
     }
@@ -416,13 +477,26 @@ impl Engine {
     /// The map of a key made by [`Engine::key`].
     pub fn map_of(&self, key: &MapKey) -> AppResult<Arc<MapProduct>> {
         self.maps.get_or_try_init(key, self.generation(), || {
+            let scrub = self.scrub_of(key)?;
+            let _pass = self.gate.enter(self.settings.limits.wait, "estimates")?;
+            MapProduct::new(key.clone(), scrub.0.estimate(key.date))
+        })
+    }
+
+    /// The date-independent preparation of a key's observations, region and resolution, made
+    /// once and kept (bounded) so that every further date of it is fast.
+    pub fn scrub_of(&self, key: &MapKey) -> AppResult<Arc<Scrubber>> {
+        let skey = ScrubKey {
+            known_on: key.known_on,
+            region: key.region.clone(),
+            resolution: key.resolution,
+        };
+        self.scrubs.get_or_try_init(&skey, self.generation(), || {
             let known = self.known(key.known_on)?;
             let grid = self.grid_of(key)?;
             let _pass = self.gate.enter(self.settings.limits.wait, "estimates")?;
-            let map = Prepared::new(&known.observations, &self.settings.params)
-                .on(key.date)
-                .estimate(&grid);
-            MapProduct::new(key.clone(), map)
+            let prepared = Prepared::shared(known.observations.clone(), &self.settings.params);
+            Ok(Scrubber(Scrub::new(prepared, &grid)))
         })
     }
 
@@ -431,18 +505,18 @@ impl Engine {
     /// maps being looked at out.
     pub fn areas(&self, req: &MapRequest) -> AppResult<Arc<AreaTable>> {
         let key = self.key(req)?;
+        self.areas_of(&key)
+    }
+
+    fn areas_of(&self, key: &MapKey) -> AppResult<Arc<AreaTable>> {
         let gen = self.generation();
-        self.tables.get_or_try_init(&key, gen, || {
-            if let Some(m) = self.maps.peek(&key, gen) {
+        self.tables.get_or_try_init(key, gen, || {
+            if let Some(m) = self.maps.peek(key, gen) {
                 return Ok(m.areas().clone());
             }
-            let known = self.known(key.known_on)?;
-            let grid = self.grid_of(&key)?;
+            let scrub = self.scrub_of(key)?;
             let _pass = self.gate.enter(self.settings.limits.wait, "estimates")?;
-            Ok(Prepared::new(&known.observations, &self.settings.params)
-                .on(key.date)
-                .estimate(&grid)
-                .areas())
+            Ok(scrub.0.estimate(key.date).areas())
         })
     }
 
@@ -458,25 +532,37 @@ impl Engine {
             return Ok(());
         };
         let key = self.key(&req.with_date(*last))?;
-        let known = self.known(key.known_on)?;
-        let grid = self.grid_of(&key)?;
-        let prepared = Prepared::new(&known.observations, &self.settings.params);
+        let scrub = self.scrub_of(&key)?;
         for &d in dates {
             let _pass = self.gate.enter(self.settings.limits.wait, "estimates")?;
-            each(prepared.on(d).estimate(&grid))?;
+            each(scrub.0.estimate(d))?;
         }
         Ok(())
     }
 
-    /// Km² per actor on each date (the chart's series), through the area-table cache.
+    /// Km² per actor on each date: the series the `area --from/--to` command, the chart, the
+    /// server's `/api/chart` and the demo read. One preparation serves every date; dates whose
+    /// table is cached are not estimated again.
     pub fn area_series(
         &self,
         req: &MapRequest,
         dates: &[NaiveDate],
     ) -> AppResult<Vec<(NaiveDate, Arc<AreaTable>)>> {
+        let Some(last) = dates.iter().max() else {
+            return Ok(Vec::new());
+        };
+        // Refuse a future date before any work, and prepare once for all dates.
+        let key = self.key(&req.with_date(*last))?;
+        self.scrub_of(&key)?;
         dates
             .iter()
-            .map(|&d| Ok((d, self.areas(&req.with_date(d))?)))
+            .map(|&d| {
+                let k = MapKey {
+                    date: d,
+                    ..key.clone()
+                };
+                Ok((d, self.areas_of(&k)?))
+            })
             .collect()
     }
 
@@ -529,6 +615,37 @@ impl Engine {
             Ok(EventWindow(groups.deduplicated(&events)))
         })
     }
+}
+
+/// Where the grids of a database are kept between runs: `FILE.cache/grids` beside the database
+/// `FILE` (removed with it; a grid is named by its outlines' fingerprint, so an edited outline
+/// never reads a stale grid).
+pub fn grid_cache_dir(db: &std::path::Path) -> std::path::PathBuf {
+    let mut name = db.file_name().unwrap_or_default().to_os_string();
+    name.push(".cache");
+    db.with_file_name(name).join("grids")
+}
+
+/// Write a grid file atomically (a temporary file renamed: concurrent processes never read a
+/// half-written grid), then keep only the [`GRID_FILES`] most recently written.
+fn store_grid(dir: &std::path::Path, file: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, file)?;
+    let mut grids: Vec<(std::time::SystemTime, std::path::PathBuf)> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "grid"))
+        .filter_map(|p| Some((std::fs::metadata(&p).ok()?.modified().ok()?, p)))
+        .collect();
+    grids.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    for (_, old) in grids.into_iter().skip(GRID_FILES) {
+        if old != file {
+            std::fs::remove_file(old)?;
+        }
+    }
+    Ok(())
 }
 
 /// Two maps and the change between them.

@@ -91,10 +91,9 @@ pub fn open_store(db: &Path) -> anyhow::Result<Store> {
 
 /// The engine over the database, as one user's command line uses it.
 pub fn open_engine(db: &Path) -> anyhow::Result<Engine> {
-    Ok(Engine::new(
-        open_store(db)?,
-        Settings::new(Limits::command_line()),
-    ))
+    let mut settings = Settings::new(Limits::command_line());
+    settings.grid_cache_dir = Some(frontline::app::engine::grid_cache_dir(db));
+    Ok(Engine::new(open_store(db)?, settings))
 }
 
 /// A file, or standard output.

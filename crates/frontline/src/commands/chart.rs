@@ -73,13 +73,11 @@ pub fn run(db: &std::path::Path, args: ChartArgs) -> anyhow::Result<()> {
     )?;
     let steps = dates(args.from, args.to, args.step)?;
     let mut series: Vec<(String, Series)> = Vec::new();
-    let bar = progress(steps.len() as u64, "estimating km² per date");
+    let bar = progress(1, "estimating km² per date");
     let mut used_dates = Vec::new();
-    for d in steps {
-        bar.inc(1);
-        let Some((used, areas)) = source.areas_on(d)? else {
-            continue;
-        };
+    let all = source.areas_on(&steps)?;
+    bar.inc(1);
+    for (used, areas) in all {
         // A point per distinct source file, dated by the file: a step that falls in a gap
         // repeats no value and invents none.
         if used_dates.last() == Some(&used) {

@@ -108,22 +108,40 @@ impl LayerSource {
         }
     }
 
-    /// Km² per actor in force on `date` and the date they are for: from the engine's area
-    /// tables (no polygons are drawn for a chart), or from a file's layers.
-    pub fn areas_on(&self, date: NaiveDate) -> anyhow::Result<Option<(NaiveDate, ActorAreas)>> {
+    /// Km² per actor in force on each of `dates` and the date they are for: from the engine's
+    /// area series (one preparation for every date; no polygons are drawn for a chart), or from
+    /// the files' layers.
+    pub fn areas_on(&self, dates: &[NaiveDate]) -> anyhow::Result<Vec<(NaiveDate, ActorAreas)>> {
         match self {
             Self::Engine(e) => {
-                let t = e.engine.areas(&e.request(date))?;
-                let rows = t
-                    .rows
-                    .iter()
-                    .filter_map(|r| r.actor.as_ref().map(|a| (a.to_string(), r.area_km2)))
-                    .collect();
-                Ok(Some((date, rows)))
+                let Some(&first) = dates.first() else {
+                    return Ok(Vec::new());
+                };
+                let series = e.engine.area_series(&e.request(first), dates)?;
+                Ok(series
+                    .into_iter()
+                    .map(|(d, t)| {
+                        let rows = t
+                            .rows
+                            .iter()
+                            .filter_map(|r| r.actor.as_ref().map(|a| (a.to_string(), r.area_km2)))
+                            .collect();
+                        (d, rows)
+                    })
+                    .collect())
             }
-            Self::Files(f) => Ok(f
-                .on(date)?
-                .map(|(d, layers)| (d, layers.into_iter().map(|l| (l.id, l.area_km2)).collect()))),
+            Self::Files(f) => {
+                let mut out = Vec::new();
+                for &d in dates {
+                    if let Some((used, layers)) = f.on(d)? {
+                        out.push((
+                            used,
+                            layers.into_iter().map(|l| (l.id, l.area_km2)).collect(),
+                        ));
+                    }
+                }
+                Ok(out)
+            }
         }
     }
 }

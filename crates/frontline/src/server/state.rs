@@ -104,6 +104,7 @@ impl AppState {
             .collect();
         let mut settings = Settings::new(Limits::server());
         settings.resolution = opts.resolution;
+        settings.grid_cache_dir = Some(crate::app::engine::grid_cache_dir(&opts.db));
         settings.default_region = opts
             .region
             .as_deref()
