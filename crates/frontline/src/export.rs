@@ -180,7 +180,9 @@ pub fn to_csv(features: &[Value]) -> Result<Vec<u8>, ExportError> {
     to_csv_each(|| features.iter().cloned())
 }
 
-fn to_csv_each<I: Iterator<Item = Value>>(features: impl Fn() -> I) -> Result<Vec<u8>, ExportError> {
+fn to_csv_each<I: Iterator<Item = Value>>(
+    features: impl Fn() -> I,
+) -> Result<Vec<u8>, ExportError> {
     let cols: Vec<String> = schema(features()).into_iter().map(|(c, _)| c).collect();
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<&str> = vec!["id"];

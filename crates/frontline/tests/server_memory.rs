@@ -387,16 +387,19 @@ fn adversarial_request_mixes_keep_a_public_server_under_1_gb() {
         &sampler,
     );
     assert!(
-        answers.iter().any(|a| a.status == 200 && a.bytes > 1_000_000),
+        answers
+            .iter()
+            .any(|a| a.status == 200 && a.bytes > 1_000_000),
         "at least one export is served whole: {:?}",
-        answers.iter().map(|a| (a.status, a.bytes)).collect::<Vec<_>>()
+        answers
+            .iter()
+            .map(|a| (a.status, a.bytes))
+            .collect::<Vec<_>>()
     );
 
     // The server still answers, and quickly, after all of it.
     let health = get(&addr, "/health");
     assert_eq!(health.status, 200);
     let (_, hwm) = Server::rss_mb(server.child.id()).unwrap();
-    eprintln!(
-        "peak resident set over every mix: {hwm} MiB (VmHWM), ceiling {CEILING_MB} MiB"
-    );
+    eprintln!("peak resident set over every mix: {hwm} MiB (VmHWM), ceiling {CEILING_MB} MiB");
 }
