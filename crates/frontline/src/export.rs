@@ -4,7 +4,7 @@
 //! `frontline control --format gpkg` and `/api/export/control?format=gpkg` write the same file.
 
 use rusqlite::types::Value as Sql;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::app::product::MapProduct;
 use crate::gpkg::{self, ColumnType, Geometry};
@@ -92,12 +92,33 @@ pub fn encode(
     layer: &str,
     description: &str,
 ) -> Result<Vec<u8>, ExportError> {
+    encode_each(|| features.iter().cloned(), format, layer, description)
+}
+
+/// Like [`encode`], for features made one at a time by `features` (called once or twice: the
+/// CSV and GeoPackage columns are the union of every feature's properties): only the encoded
+/// file is ever whole in memory, never the features, so a large export costs its output and
+/// not several times it.
+pub fn encode_each<I: Iterator<Item = Value>>(
+    features: impl Fn() -> I,
+    format: Format,
+    layer: &str,
+    description: &str,
+) -> Result<Vec<u8>, ExportError> {
     match format {
-        Format::Csv => to_csv(features),
-        Format::Gpkg => to_gpkg(features, layer, description),
-        Format::Geojson => Ok(serde_json::to_vec(
-            &json!({"type": "FeatureCollection", "features": features}),
-        )?),
+        Format::Csv => to_csv_each(features),
+        Format::Gpkg => to_gpkg_each(features, layer, description),
+        Format::Geojson => {
+            let mut out = br#"{"type":"FeatureCollection","features":["#.to_vec();
+            for (i, f) in features().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                serde_json::to_writer(&mut out, &f)?;
+            }
+            out.extend_from_slice(b"]}");
+            Ok(out)
+        }
     }
 }
 
@@ -105,19 +126,46 @@ fn is_date(s: &str) -> bool {
     s.len() == 10 && chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
 }
 
-/// The union of the features' property names, in first-seen order.
-fn columns(features: &[Value]) -> Vec<String> {
-    let mut cols: Vec<String> = Vec::new();
+/// The union of the features' property names, in first-seen order, each with the column type
+/// its non-null values share (numbers mixing integers and reals are real, anything else mixed
+/// is text; a column of nulls is text).
+fn schema(features: impl Iterator<Item = Value>) -> Vec<(String, ColumnType)> {
+    let mut cols: Vec<(String, Option<ColumnType>)> = Vec::new();
     for f in features {
-        if let Some(p) = f["properties"].as_object() {
-            for k in p.keys() {
-                if !cols.iter().any(|c| c == k) {
-                    cols.push(k.clone());
+        let Some(p) = f["properties"].as_object() else {
+            continue;
+        };
+        for (k, v) in p {
+            let i = match cols.iter().position(|(c, _)| c == k) {
+                Some(i) => i,
+                None => {
+                    cols.push((k.clone(), None));
+                    cols.len() - 1
                 }
+            };
+            if v.is_null() {
+                continue;
             }
+            let this = match v {
+                Value::Number(n) if n.is_i64() || n.is_u64() => ColumnType::Integer,
+                Value::Number(_) => ColumnType::Real,
+                Value::Bool(_) => ColumnType::Integer,
+                Value::String(s) if is_date(s) => ColumnType::Date,
+                _ => ColumnType::Text,
+            };
+            let t = &mut cols[i].1;
+            *t = Some(match (*t, this) {
+                (None, x) => x,
+                (Some(ColumnType::Integer), ColumnType::Real)
+                | (Some(ColumnType::Real), ColumnType::Integer) => ColumnType::Real,
+                (Some(a), b) if a == b => a,
+                _ => ColumnType::Text,
+            });
         }
     }
-    cols
+    cols.into_iter()
+        .map(|(c, t)| (c, t.unwrap_or(ColumnType::Text)))
+        .collect()
 }
 
 fn text(v: &Value) -> String {
@@ -129,14 +177,20 @@ fn text(v: &Value) -> String {
 }
 
 pub fn to_csv(features: &[Value]) -> Result<Vec<u8>, ExportError> {
-    let cols = columns(features);
+    to_csv_each(|| features.iter().cloned())
+}
+
+fn to_csv_each<I: Iterator<Item = Value>>(
+    features: impl Fn() -> I,
+) -> Result<Vec<u8>, ExportError> {
+    let cols: Vec<String> = schema(features()).into_iter().map(|(c, _)| c).collect();
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<&str> = vec!["id"];
     header.extend(cols.iter().map(String::as_str));
     header.extend(["lat", "lon", "wkt"]);
     w.write_record(&header)?;
     let empty = Map::new();
-    for f in features {
+    for f in features() {
         let props = f["properties"].as_object().unwrap_or(&empty);
         let mut row = vec![text(&f["id"])];
         row.extend(
@@ -186,52 +240,33 @@ fn wkt(g: &Value) -> String {
 }
 
 pub fn to_gpkg(features: &[Value], layer: &str, description: &str) -> Result<Vec<u8>, ExportError> {
-    let cols = columns(features);
-    let types: Vec<ColumnType> = cols
-        .iter()
-        .map(|c| {
-            let vals = features
-                .iter()
-                .map(|f| &f["properties"][c])
-                .filter(|v| !v.is_null());
-            let mut t = None;
-            for v in vals {
-                let this = match v {
-                    Value::Number(n) if n.is_i64() || n.is_u64() => ColumnType::Integer,
-                    Value::Number(_) => ColumnType::Real,
-                    Value::Bool(_) => ColumnType::Integer,
-                    Value::String(s) if is_date(s) => ColumnType::Date,
-                    _ => ColumnType::Text,
-                };
-                t = Some(match (t, this) {
-                    (None, x) => x,
-                    (Some(ColumnType::Integer), ColumnType::Real)
-                    | (Some(ColumnType::Real), ColumnType::Integer) => ColumnType::Real,
-                    (Some(a), b) if a == b => a,
-                    _ => ColumnType::Text,
-                });
-            }
-            t.unwrap_or(ColumnType::Text)
-        })
-        .collect();
-    let spec: Vec<(&str, ColumnType)> = cols
-        .iter()
-        .map(String::as_str)
-        .zip(types.iter().copied())
-        .collect();
-    let mut rows = Vec::with_capacity(features.len());
-    for f in features {
+    to_gpkg_each(|| features.iter().cloned(), layer, description)
+}
+
+fn to_gpkg_each<I: Iterator<Item = Value>>(
+    features: impl Fn() -> I,
+    layer: &str,
+    description: &str,
+) -> Result<Vec<u8>, ExportError> {
+    let schema = schema(features());
+    let spec: Vec<(&str, ColumnType)> = schema.iter().map(|(c, t)| (c.as_str(), *t)).collect();
+    let rows = features().filter_map(|f| {
         let geom: geo::Geometry<f64> =
-            serde_json::from_value::<geojson::Geometry>(f["geometry"].clone())?.try_into()?;
+            match serde_json::from_value::<geojson::Geometry>(f["geometry"].clone())
+                .map_err(ExportError::from)
+                .and_then(|g| g.try_into().map_err(ExportError::from))
+            {
+                Ok(g) => g,
+                Err(e) => return Some(Err(e)),
+            };
         let g = match geom {
             geo::Geometry::Point(p) => Geometry::Point(p),
             geo::Geometry::Polygon(p) => Geometry::MultiPolygon(geo::MultiPolygon(vec![p])),
             geo::Geometry::MultiPolygon(mp) => Geometry::MultiPolygon(mp),
-            _ => continue,
+            _ => return None,
         };
-        let values = cols
+        let values = schema
             .iter()
-            .zip(&types)
             .map(|(c, t)| match (&f["properties"][c], t) {
                 (Value::Null, _) => Sql::Null,
                 (Value::Bool(b), _) => Sql::Integer(i64::from(*b)),
@@ -242,18 +277,10 @@ pub fn to_gpkg(features: &[Value], layer: &str, description: &str) -> Result<Vec
                 (v, _) => Sql::Text(text(v)),
             })
             .collect();
-        rows.push((g, values));
-    }
+        Some(Ok((g, values)))
+    });
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("export.gpkg");
-    gpkg::write(
-        &path,
-        &gpkg::Layer {
-            name: layer,
-            description,
-            columns: &spec,
-            rows,
-        },
-    )?;
+    gpkg::write_rows(&path, layer, description, &spec, rows)?;
     std::fs::read(&path).map_err(ExportError::from)
 }

@@ -68,23 +68,36 @@ fn check_name(n: &str) -> Result<(), GpkgError> {
 
 /// Write `layer` as a new GeoPackage at `path` (which must not exist).
 pub fn write(path: &Path, layer: &Layer<'_>) -> Result<(), GpkgError> {
-    check_name(layer.name)?;
-    for (c, _) in layer.columns {
+    write_rows(
+        path,
+        layer.name,
+        layer.description,
+        layer.columns,
+        layer.rows.iter().map(|r| Ok::<_, GpkgError>(r.clone())),
+    )
+}
+
+/// Write a layer whose rows come one at a time (each row's values in column order), so that a
+/// large export never holds all its rows in memory: a new GeoPackage at `path` (which must not
+/// exist). The first row's geometry sets the layer's type; a row of the other type is refused.
+pub fn write_rows<E: From<GpkgError>>(
+    path: &Path,
+    name: &str,
+    description: &str,
+    columns: &[(&str, ColumnType)],
+    rows: impl Iterator<Item = Result<(Geometry, Vec<rusqlite::types::Value>), E>>,
+) -> Result<(), E> {
+    check_name(name)?;
+    for (c, _) in columns {
         check_name(c)?;
     }
-    let kind = match layer.rows.first().map(|r| &r.0) {
-        Some(Geometry::Point(_)) => "POINT",
+    let mut rows = rows.peekable();
+    let kind = match rows.peek() {
+        Some(Ok((Geometry::Point(_), _))) => "POINT",
         _ => "MULTIPOLYGON",
     };
-    if layer.rows.iter().any(|(g, _)| {
-        matches!(
-            (g, kind),
-            (Geometry::Point(_), "MULTIPOLYGON") | (Geometry::MultiPolygon(_), "POINT")
-        )
-    }) {
-        return Err(GpkgError::MixedGeometry);
-    }
-    let mut conn = Connection::open(path)?;
+    let sql = |e: rusqlite::Error| E::from(GpkgError::from(e));
+    let mut conn = Connection::open(path).map_err(sql)?;
     conn.execute_batch(&format!(
         "PRAGMA application_id = 1196444487;
          PRAGMA user_version = 10300;
@@ -104,38 +117,45 @@ pub fn write(path: &Path, layer: &Layer<'_>) -> Result<(), GpkgError> {
              z TINYINT NOT NULL, m TINYINT NOT NULL,
              PRIMARY KEY (table_name, column_name));
          CREATE TABLE \"{name}\" (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom {kind}{cols});",
-        name = layer.name,
-        cols = layer
-            .columns
+        cols = columns
             .iter()
             .map(|(c, t)| format!(", \"{c}\" {}", t.sql()))
             .collect::<String>(),
-    ))?;
-    let tx = conn.transaction()?;
+    ))
+    .map_err(sql)?;
+    let tx = conn.transaction().map_err(sql)?;
     tx.execute(
         "INSERT INTO gpkg_spatial_ref_sys VALUES
            ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', NULL),
            ('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', NULL),
            ('WGS 84 geodetic', 4326, 'EPSG', 4326, ?1, 'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid')",
         [WGS84_WKT],
-    )?;
+    )
+    .map_err(sql)?;
     let mut bounds: Option<[f64; 4]> = None;
     {
-        let placeholders = (0..=layer.columns.len())
+        let placeholders = (0..=columns.len())
             .map(|i| format!("?{}", i + 1))
             .collect::<Vec<_>>()
             .join(", ");
-        let names = layer
-            .columns
+        let names = columns
             .iter()
             .map(|(c, _)| format!(", \"{c}\""))
             .collect::<String>();
-        let mut stmt = tx.prepare(&format!(
-            "INSERT INTO \"{}\" (geom{names}) VALUES ({placeholders})",
-            layer.name
-        ))?;
-        for (geom, values) in &layer.rows {
-            let (blob, env) = encode(geom);
+        let mut stmt = tx
+            .prepare(&format!(
+                "INSERT INTO \"{name}\" (geom{names}) VALUES ({placeholders})"
+            ))
+            .map_err(sql)?;
+        for row in rows {
+            let (geom, values) = row?;
+            if matches!(
+                (&geom, kind),
+                (Geometry::Point(_), "MULTIPOLYGON") | (Geometry::MultiPolygon(_), "POINT")
+            ) {
+                return Err(GpkgError::MixedGeometry.into());
+            }
+            let (blob, env) = encode(&geom);
             if let Some(e) = env {
                 bounds = Some(match bounds {
                     None => e,
@@ -148,21 +168,23 @@ pub fn write(path: &Path, layer: &Layer<'_>) -> Result<(), GpkgError> {
                 });
             }
             let mut row = vec![rusqlite::types::Value::Blob(blob)];
-            row.extend(values.iter().cloned());
-            stmt.execute(params_from_iter(row))?;
+            row.extend(values);
+            stmt.execute(params_from_iter(row)).map_err(sql)?;
         }
     }
     let b = bounds.unwrap_or([-180.0, -90.0, 180.0, 90.0]);
     tx.execute(
         "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, min_x, min_y, max_x, max_y, srs_id)
          VALUES (?1, 'features', ?1, ?2, ?3, ?4, ?5, ?6, 4326)",
-        rusqlite::params![layer.name, layer.description, b[0], b[1], b[2], b[3]],
-    )?;
+        rusqlite::params![name, description, b[0], b[1], b[2], b[3]],
+    )
+    .map_err(sql)?;
     tx.execute(
         "INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', ?2, 4326, 0, 0)",
-        rusqlite::params![layer.name, kind],
-    )?;
-    tx.commit()?;
+        rusqlite::params![name, kind],
+    )
+    .map_err(sql)?;
+    tx.commit().map_err(sql)?;
     Ok(())
 }
 

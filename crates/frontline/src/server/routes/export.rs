@@ -1,6 +1,13 @@
 //! Downloads: the control polygons of a date, the observations and the events as GeoJSON, CSV
 //! or GeoPackage (`/api/export/{control|observations|events}?format=...`), with the same
 //! filters as the read endpoints, encoded by `crate::export` (as the CLI's exports are).
+//!
+//! An export is the heaviest thing an anonymous reader can ask for (every event, ~62,000 on the
+//! demo database), so its memory is bounded three ways: at most [`MAX_ROWS`] rows, features
+//! made one at a time while the file is written (only the encoded file is whole in memory),
+//! and at most [`CONCURRENT`] exports encoded at once, others waiting up to [`WAIT`] before a
+//! 503 with Retry-After. Eight concurrent GeoPackage exports of every event once took the
+//! server to 3.7 GB.
 
 use crate::server::extract::Path;
 use axum::extract::State;
@@ -20,7 +27,22 @@ use crate::server::routes::params::MapParams;
 use crate::server::state::AppState;
 
 /// Most rows one export carries.
-const MAX_ROWS: usize = 500_000;
+pub const MAX_ROWS: usize = 500_000;
+
+/// Exports encoded at once; more wait their turn.
+pub const CONCURRENT: usize = 2;
+
+/// How long an export waits for its turn before it is refused as busy.
+pub const WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+static TURNS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(CONCURRENT);
+
+/// What an export's rows are, before they are made into features one at a time.
+enum Rows {
+    Control(Arc<crate::app::MapProduct>, Option<frontline_core::ActorId>),
+    Observations(Arc<crate::app::engine::Known>, ObservationFilter),
+    Events(Vec<frontline_store::StoredEvent>),
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -47,7 +69,12 @@ pub async fn export(
         ApiError::bad_request(format!("format must be geojson, csv or gpkg, got {name:?}"))
     })?;
     let actor = params::actor(&state, q.actor.as_deref()).await?;
-    let (features, stem) = match what.as_str() {
+    // Wait for a turn before anything is read, so that waiting exports hold nothing.
+    let _turn = tokio::time::timeout(WAIT, TURNS.acquire())
+        .await
+        .map_err(|_| ApiError::busy("too many exports are running: try again shortly"))?
+        .map_err(ApiError::internal)?;
+    let (rows, stem) = match what.as_str() {
         "control" => {
             let req = MapParams {
                 date: q.date.clone(),
@@ -56,10 +83,8 @@ pub async fn export(
             }
             .request(&state)?;
             let date = req.date;
-            let f = state
-                .app(move |e| Ok(export::control_features(&*e.map(&req)?, actor.as_ref())))
-                .await?;
-            (f, format!("control_{date}"))
+            let map = state.app(move |e| e.map(&req)).await?;
+            (Rows::Control(map, actor), format!("control_{date}"))
         }
         "observations" => {
             let filter = ObservationFilter {
@@ -71,13 +96,7 @@ pub async fn export(
             };
             let known_on = params::known_on(q.known_on.as_deref())?;
             let known = state.app(move |e| e.known(known_on)).await?;
-            let f = known
-                .stored
-                .iter()
-                .filter(|s| filter.matches(&s.observation))
-                .map(observations::feature)
-                .collect();
-            (f, "observations".to_owned())
+            (Rows::Observations(known, filter), "observations".to_owned())
         }
         "events" => {
             let filter = EventFilter {
@@ -87,8 +106,12 @@ pub async fn export(
                 actor,
                 ..Default::default()
             };
-            let (f, _) = events::events_page(&state, filter, MAX_ROWS, 0).await?;
-            (f, "events".to_owned())
+            let mut all = state
+                .db
+                .run(move |db| db.store.stored_events(&filter))
+                .await??;
+            all.truncate(MAX_ROWS);
+            (Rows::Events(all), "events".to_owned())
         }
         other => {
             return Err(ApiError::not_found(format!(
@@ -98,7 +121,37 @@ pub async fn export(
     };
     let layer = stem_layer(&what);
     let bytes = tokio::task::spawn_blocking(move || {
-        export::encode(&features, format, layer, "Frontline export")
+        let d = "Frontline export";
+        match &rows {
+            Rows::Control(map, actor) => export::encode_each(
+                || {
+                    map.features
+                        .iter()
+                        .zip(map.feature_values())
+                        .filter(|(f, _)| actor.as_ref().is_none_or(|a| f.actor == *a))
+                        .map(|(_, v)| v.clone())
+                },
+                format,
+                layer,
+                d,
+            ),
+            Rows::Observations(known, filter) => export::encode_each(
+                || {
+                    known
+                        .stored
+                        .iter()
+                        .filter(|s| filter.matches(&s.observation))
+                        .take(MAX_ROWS)
+                        .map(observations::feature)
+                },
+                format,
+                layer,
+                d,
+            ),
+            Rows::Events(all) => {
+                export::encode_each(|| all.iter().map(events::feature), format, layer, d)
+            }
+        }
     })
     .await
     .map_err(ApiError::internal)?
