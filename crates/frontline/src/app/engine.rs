@@ -71,12 +71,15 @@ impl Limits {
         Self {
             max_region_km2: 2_500_000.0,
             max_resolution: 8,
-            map_budget: 320 * MB,
-            observations_budget: 96 * MB,
-            grid_budget: 96 * MB,
-            scrub_budget: 160 * MB,
+            // About 500 MB of caches in all: what is being computed, stale values still held by
+            // requests in flight and the allocator's slack come on top (measured: a load run
+            // with budgets summing to 740 MB peaked at 1,008 MiB).
+            map_budget: 192 * MB,
+            observations_budget: 64 * MB,
+            grid_budget: 64 * MB,
+            scrub_budget: 128 * MB,
             table_entries: 4096,
-            events_budget: 64 * MB,
+            events_budget: 48 * MB,
             concurrent_estimates: 2,
             wait: Duration::from_secs(20),
         }
