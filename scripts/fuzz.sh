@@ -45,9 +45,9 @@ for t in "${targets[@]}"; do
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         >"$log" 2>&1; then :; else status=1; fi
     after=$(find "artifacts/$t" -type f | wc -l)
-    runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1 || true)
+    runs=$(grep -aoE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1 || true)
     # The fuzzing time alone when libFuzzer finished it; else (a crash) the wall time.
-    took=$(grep -oE 'Done [0-9]+ runs in [0-9]+ second' "$log" | grep -oE 'in [0-9]+' | grep -oE '[0-9]+' | tail -1 || true)
+    took=$(grep -aoE 'Done [0-9]+ runs in [0-9]+ second' "$log" | grep -oE 'in [0-9]+' | grep -oE '[0-9]+' | tail -1 || true)
     if [ -z "$runs" ] && [ "$after" -eq "$before" ]; then
         # No statistics and no artifact: the target did not run (a build error, say).
         printf '%-30s %8s %12s %8s\n' "$t" "$((SECONDS - start))" "-" "failed: see fuzz/$log"
@@ -57,7 +57,7 @@ for t in "${targets[@]}"; do
     printf '%-30s %8s %12s %8s\n' "$t" "${took:-$((SECONDS - start))}" "${runs:-?}" "$((after - before))"
     if [ "$after" -gt "$before" ]; then
         status=1
-        grep -E 'panicked at|ERROR: libFuzzer|SUMMARY' "$log" | head -5 | sed 's/^/    /'
+        grep -aE 'panicked at|ERROR: libFuzzer|SUMMARY' "$log" | head -5 | sed 's/^/    /'
         ls -t "artifacts/$t" | head -n $((after - before)) | sed "s|^|    artifacts/$t/|"
     fi
 done
