@@ -2,23 +2,14 @@
 //! for every date, and the same figures as asking `frontline area --date D` date by date, each
 //! process reading the grid the first one stored.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+/// Run `frontline --db <db> args…` and require success.
 fn cli(db: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_frontline"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "frontline {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    common::ok(db, args)
 }
 
 /// The demo database, as `frontline demo --load-only` makes it.
@@ -149,12 +140,6 @@ fn a_series_and_a_single_date_are_asked_for_one_way_or_the_other() {
         ],
         &["area"],
     ] {
-        let out = Command::new(env!("CARGO_BIN_EXE_frontline"))
-            .arg("--db")
-            .arg(&db)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(!out.status.success(), "{args:?} was accepted");
+        common::fails(&db, args);
     }
 }
