@@ -54,7 +54,7 @@ pub fn serve(bind: SocketAddr, opts: Options, limits: Limits) -> anyhow::Result<
         .context("starting the async runtime")?;
     runtime.block_on(async move {
         let state = AppState::open(&opts)?;
-        watch_external_writes(&state, &opts)?;
+        watch_external_writes(&state)?;
         let app = conn::with_limits(router(state, &opts), &limits)?;
         let listener = tokio::net::TcpListener::bind(bind)
             .await
@@ -85,8 +85,10 @@ pub fn serve(bind: SocketAddr, opts: Options, limits: Limits) -> anyhow::Result<
 /// Writes by other processes (`frontline import` while the server runs) do not go through the
 /// API's generation counter: poll SQLite's `data_version` on a connection of our own and mark
 /// the cached maps stale when it moves.
-fn watch_external_writes(state: &std::sync::Arc<AppState>, opts: &Options) -> anyhow::Result<()> {
-    let store = frontline_store::Store::open(&opts.db).context("opening the change watcher")?;
+fn watch_external_writes(state: &std::sync::Arc<AppState>) -> anyhow::Result<()> {
+    // The server's own store: its backend keeps a connection of its own for this poll, so a
+    // second store (a writer and its readers) need not be opened.
+    let store = state.engine.store().clone();
     let state = std::sync::Arc::downgrade(state);
     std::thread::Builder::new()
         .name("frontline-db-watch".into())
